@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"kabinet"
+	"kabinet/i18n"
+	"kabinet/internal/dbtest"
+)
+
+// chromiumPath finds Debian's Chromium. Under CI a missing browser fails the test;
+// elsewhere the browser tests are skipped loudly.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("Chromium is required under CI: apt-get install chromium")
+	}
+	t.Skip("SKIPPED: no Chromium (apt-get install chromium); browser tests not run")
+	return ""
+}
+
+// browser starts a headless Chromium with a fresh profile: its own cookies, as a
+// separate person's computer.
+func browser(t *testing.T, jsEnabled bool) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	// Start the browser on this context, not on the first step's shorter one.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if !jsEnabled {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ctx
+}
+
+// artifacts is where screenshots go: $KABINET_ARTIFACTS, or artifacts/ in the repository.
+func artifacts(t *testing.T) string {
+	dir := os.Getenv("KABINET_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "artifacts")
+	}
+	dir = filepath.Join(dir, "screenshots")
+	os.MkdirAll(dir, 0o755)
+	return dir
+}
+
+var nonWord = regexp.MustCompile(`[^a-zA-Z0-9]+`)
+
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	file := filepath.Join(artifacts(t), nonWord.ReplaceAllString(t.Name(), "_")+"-"+name+".png")
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		shot(t, ctx, "failed")
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		shot(t, ctx, "failed")
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func bodyText(t *testing.T, ctx context.Context) string { return text(t, ctx, "body") }
+
+// startApp runs the service as the binary wires it, with the demo data, on engine e.
+func startApp(t *testing.T, e dbtest.Engine) string {
+	t.Helper()
+	f := serverFlags{db: dbtest.URL(t, e), addr: "127.0.0.1:0", opsAddr: "", hashMemory: 19456, hashTime: 2, hashParallel: 2,
+		hashWait: 10 * time.Second, logLevel: "error"}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := newApp(ctx, f, kabinet.SystemClock{}, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := loadDemo(ctx, a.db); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { a.serve(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return a.baseURL
+}
+
+// The newcomer's whole path, as the Guide describes it, with and without JavaScript:
+// apply, print, the officer of 038 finds, receives and grants, the status says granted,
+// and the taxpayer signs in; then three wrong passwords lock the account (ACC-1…ACC-9,
+// PWD-3, I18N-1).
+func TestBrowserAccessFlow(t *testing.T) {
+	chromiumPath(t)
+	for _, e := range dbtest.Engines {
+		for _, js := range []bool{true, false} {
+			name := e.Name + "/js"
+			if !js {
+				name = e.Name + "/nojs"
+			}
+			t.Run(name, func(t *testing.T) {
+				base := startApp(t, e)
+				accessFlow(t, base, js)
+			})
+		}
+	}
+}
+
+func accessFlow(t *testing.T, base string, js bool) {
+	const inn, pw = "11705198700772", "Луна2018!"
+	subject := browser(t, js)
+
+	// ACC-1: the ИНН first; the registry fills 103, 104, the address and 297.
+	do(t, subject, "open the form", chromedp.Navigate(base+"/apply"), chromedp.WaitVisible(chromedp.CSS("#inn")))
+	shot(t, subject, "01-apply-empty")
+	do(t, subject, "type the ИНН", chromedp.SendKeys(chromedp.CSS("#inn"), inn))
+	if js {
+		if _, err := chromedp.Run(subject, chromedp.Poll[bool](`document.querySelector('#f103').value !== ''`)); err != nil {
+			shot(t, subject, "failed")
+			t.Fatalf("ACC-1 fields did not fill as the ИНН was typed: %v", err)
+		}
+	} else {
+		do(t, subject, "look up without JavaScript", chromedp.Click(chromedp.CSS(`button[formaction="/apply/lookup"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#passport")))
+	}
+	name, _ := chromedp.Run(subject, chromedp.Value(chromedp.CSS("#f103")))
+	office, _ := chromedp.Run(subject, chromedp.Value(chromedp.CSS("#f104")))
+	if name != "Кашкариева Жазгул Бейшенбековна" || !strings.Contains(office, "038") {
+		shot(t, subject, "failed")
+		t.Fatalf("ACC-1 fields: 103 %q, 104 %q", name, office)
+	}
+	do(t, subject, "type 106 and the password",
+		chromedp.SendKeys(chromedp.CSS("#passport"), "AN 4890152"),
+		chromedp.SendKeys(chromedp.CSS("#password"), pw),
+		chromedp.SendKeys(chromedp.CSS("#password_confirm"), pw))
+	shot(t, subject, "02-apply-filled")
+	do(t, subject, "Сформировать заявление", chromedp.Click(chromedp.CSS("form.apply-form button.btn-large")),
+		chromedp.WaitVisible(chromedp.CSS(".code-big")))
+	shot(t, subject, "03-applied")
+	code := strings.ReplaceAll(strings.TrimSpace(text(t, subject, ".code-big")), "-", "")
+	if len(code) != 12 {
+		t.Fatalf("ACC-4 code %q", code)
+	}
+	if strings.Contains(bodyText(t, subject), pw) {
+		t.Fatal("ACC-4 the password is on the page")
+	}
+	// The PDF the "Скачать PDF" button posts for.
+	resp, err := http.PostForm(base+"/applications/form.pdf", url.Values{"code": {code}, "inn": {inn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdfBytes, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.HasPrefix(pdfBytes, []byte("%PDF")) {
+		t.Fatalf("ACC-4 PDF: %d", resp.StatusCode)
+	}
+	os.WriteFile(filepath.Join(artifacts(t), nonWord.ReplaceAllString(t.Name(), "_")+"-application.pdf"), pdfBytes, 0o644)
+
+	// ACC-5: the officer of 038 finds it by ИНН + code, checks, receives.
+	officer := browser(t, js)
+	do(t, officer, "office sign-in", chromedp.Navigate(base+"/office/login"),
+		chromedp.SendKeys(chromedp.CSS("#login"), "naryn"), chromedp.SendKeys(chromedp.CSS("#password"), "Demo!Naryn038"),
+		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("form.find-form")))
+	shot(t, officer, "04-board")
+	do(t, officer, "find by ИНН and code", chromedp.SendKeys(chromedp.CSS("form.find-form #inn"), inn),
+		chromedp.SendKeys(chromedp.CSS("form.find-form #code"), code[:4]+"-"+code[4:8]+"-"+code[8:]),
+		chromedp.Submit(chromedp.CSS("form.find-form #code")), chromedp.WaitVisible(chromedp.CSS("#checks")))
+	shot(t, officer, "05-application")
+	checks, err := chromedp.Run(officer, chromedp.AttributesAll(chromedp.CSSAll(`#checks input[type=checkbox]`)))
+	if err != nil || len(checks) == 0 {
+		t.Fatalf("ACC-5 checklist: %v", err)
+	}
+	for _, c := range checks {
+		do(t, officer, "tick "+c["id"], chromedp.Click(chromedp.CSS("#"+c["id"])))
+	}
+	do(t, officer, "record receipt", chromedp.Click(chromedp.CSS(`form[action$="/receive"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("form.decision-grant")))
+	shot(t, officer, "06-received")
+	do(t, officer, "grant", chromedp.Click(chromedp.CSS("form.decision-grant button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#decided")))
+	shot(t, officer, "07-decided")
+	decided := bodyText(t, officer)
+	login := regexp.MustCompile(`np[0-9a-z]{8}`).FindString(decided)
+	number := regexp.MustCompile(`038-\d{4}-\d{6}`).FindString(decided)
+	if login == "" || number == "" {
+		t.Fatalf("ACC-7 the decision shows no login or number:\n%s", decided)
+	}
+
+	// The taxpayer's status page says granted.
+	do(t, subject, "status", chromedp.Navigate(base+"/status"), chromedp.SendKeys(chromedp.CSS("#code"), code),
+		chromedp.SendKeys(chromedp.CSS("#inn"), inn), chromedp.Submit(chromedp.CSS("#inn")), chromedp.WaitVisible(chromedp.CSS("#st-title")))
+	shot(t, subject, "08-status")
+	if st := bodyText(t, subject); !strings.Contains(st, i18n.T(i18n.RU, "web.status.granted")) || !strings.Contains(st, number) {
+		t.Fatalf("status page does not say granted:\n%s", st)
+	}
+
+	// PWD-3: sign in; then three wrong passwords lock, with the message in Russian and Kyrgyz.
+	signIn := func(ctx context.Context, p string) string {
+		do(t, ctx, "sign in", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login")),
+			chromedp.SendKeys(chromedp.CSS("#login"), login), chromedp.SendKeys(chromedp.CSS("#password"), p),
+			chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("main")))
+		return bodyText(t, ctx)
+	}
+	home := signIn(subject, pw)
+	shot(t, subject, "09-cabinet")
+	if !strings.Contains(home, "Кашкариева Жазгул Бейшенбековна") || !strings.Contains(home, login) {
+		t.Fatalf("CAB-1 cabinet:\n%s", home)
+	}
+	intruder := browser(t, js)
+	var last string
+	for i := 0; i < 3; i++ {
+		last = signIn(intruder, "Неверный2018!")
+	}
+	shot(t, intruder, "10-locked-ru")
+	if !strings.Contains(last, "заблокирован") {
+		t.Fatalf("PWD-3 lock message (ru):\n%s", last)
+	}
+	if _, err := chromedp.Call(intruder, network.SetCookie, network.SetCookieParams{Name: "lang", Value: "ky", URL: base}); err != nil {
+		t.Fatal(err)
+	}
+	last = signIn(intruder, pw) // even the right password, while locked
+	shot(t, intruder, "11-locked-ky")
+	kyLocked := i18n.T(i18n.KY, "error.account_locked")
+	if i := strings.Index(kyLocked, "{"); i > 0 {
+		kyLocked = kyLocked[:i]
+	}
+	if !strings.Contains(last, strings.TrimSpace(kyLocked[:min(40, len(kyLocked))])) {
+		t.Fatalf("PWD-3 lock message (ky) missing %q:\n%s", kyLocked, last)
+	}
+}
+
+var (
+	axeOnce sync.Once
+	axeSrc  string
+	axeErr  error
+)
+
+// axeCore returns axe-core's source, installed from the npm registry into a cache folder.
+func axeCore(t *testing.T) string {
+	t.Helper()
+	axeOnce.Do(func() {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			cache = os.TempDir()
+		}
+		dir := filepath.Join(cache, "kabinet-test", "axe-core-4.14.1")
+		file := filepath.Join(dir, "node_modules", "axe-core", "axe.min.js")
+		if _, err := os.Stat(file); err != nil {
+			os.MkdirAll(dir, 0o755)
+			out, err := exec.Command("npm", "install", "--prefix", dir, "--no-audit", "--no-fund", "--no-save", "axe-core@4.14.1").CombinedOutput()
+			if err != nil {
+				axeErr = fmt.Errorf("npm install axe-core: %v\n%s", err, out)
+				return
+			}
+		}
+		b, err := os.ReadFile(file)
+		axeSrc, axeErr = string(b), err
+	})
+	if axeErr != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(axeErr)
+		}
+		t.Skipf("SKIPPED: %v", axeErr)
+	}
+	return axeSrc
+}
+
+type violation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// The public pages are accessible (axe-core: no serious or critical violation) in both
+// languages, and usable on a phone (I18N-1).
+func TestBrowserAccessibility(t *testing.T) {
+	chromiumPath(t)
+	src := axeCore(t)
+	base := startApp(t, dbtest.Engines[0])
+	ctx := browser(t, true)
+	pages := []struct{ name, path string }{{"home", "/"}, {"apply", "/apply"}, {"annul", "/annul"}, {"status", "/status"},
+		{"verify", "/verify"}, {"login", "/login"}, {"office-login", "/office/login"}}
+	for _, lang := range i18n.Langs {
+		if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: "lang", Value: string(lang), URL: base}); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			t.Run(string(lang)+"/"+p.name, func(t *testing.T) {
+				do(t, ctx, "open", chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
+				htmlLang, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+				if htmlLang != string(lang) {
+					t.Errorf("I18N-1 <html lang=%q>, want %s", htmlLang, lang)
+				}
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](src+";true")); err != nil {
+					t.Fatalf("inject axe: %v", err)
+				}
+				res, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(
+					r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html.slice(0, 120))}))))`,
+					chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatalf("axe.run: %v", err)
+				}
+				var vs []violation
+				json.Unmarshal([]byte(res), &vs)
+				for _, v := range vs {
+					t.Errorf("axe %s (%s): %s — %v", v.ID, v.Impact, v.Help, v.Nodes)
+				}
+				shot(t, ctx, "desktop")
+			})
+		}
+	}
+	t.Run("phone", func(t *testing.T) {
+		do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Navigate(base+"/apply"),
+			chromedp.WaitVisible(chromedp.CSS("#inn")))
+		shot(t, ctx, "apply-phone")
+		over, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		if err != nil || over {
+			t.Errorf("the application page scrolls sideways on a 390px phone (%v)", err)
+		}
+	})
+}

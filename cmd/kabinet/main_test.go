@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"kabinet/internal/dbtest"
+)
+
+// kabinet runs the binary's entry point in-process and returns its exit code and output.
+func kabinetCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsage(t *testing.T) {
+	if code, _, errs := kabinetCmd(t, ""); code != 2 || !strings.Contains(errs, "kabinet demo") {
+		t.Errorf("no arguments: %d %s", code, errs)
+	}
+	if code, _, errs := kabinetCmd(t, "", "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command: %d %s", code, errs)
+	}
+	if code, out, _ := kabinetCmd(t, "", "help"); code != 0 || !strings.Contains(out, "registry import") {
+		t.Errorf("help: %d", code)
+	}
+	if code, _, errs := kabinetCmd(t, "", "registry", "import", "--db", "sqlite:"+filepath.Join(t.TempDir(), "x.db")); code != 2 || !strings.Contains(errs, "FILE") {
+		t.Errorf("no files: %d %s", code, errs)
+	}
+	if code, _, errs := kabinetCmd(t, "", "migrate", "--db", "mysql://x"); code != 1 || !strings.Contains(errs, "sqlite:PATH or postgres://") {
+		t.Errorf("bad URL: %d %s", code, errs)
+	}
+}
+
+func TestEnvironmentFallback(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "env.db")
+	t.Setenv("KABINET_DB", "sqlite:"+path)
+	if code, out, errs := kabinetCmd(t, "", "migrate"); code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate with KABINET_DB: %d %s %s", code, out, errs)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("KABINET_DB not used: %v", err)
+	}
+	t.Setenv("KABINET_HASH_TIME", "not-a-number")
+	if code, _, errs := kabinetCmd(t, "", "serve"); code != 2 || !strings.Contains(errs, "KABINET_HASH_TIME") {
+		t.Errorf("a bad environment value: %d %s", code, errs)
+	}
+}
+
+func TestRegistryImportCLI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		dir := t.TempDir()
+		good := filepath.Join(dir, "reg.csv")
+		os.WriteFile(good, []byte("inn,kind,name,head_position,head_name,office_code,address,status,fraud_reference\n"+
+			"11705198700772,individual,Кашкариева Жазгул Бейшенбековна,,,038,Нарын,active,\n"+
+			"1170519870077X,individual,Bad,,,038,a,active,\n"+
+			"21212198800231,individual,Төлөнов Эрмек,,,999,a,active,\n"+
+			"21212198800232,individual,Unknown office,,,062,a,active,\n"), 0o600)
+		jsonl := filepath.Join(dir, "reg.jsonl")
+		os.WriteFile(jsonl, []byte(`{"inn":"01503201010123","kind":"legal","name":"ОсОО","head_position":"Директор","head_name":"Ы","office_code":"038","address":"a","status":"active"}`+"\n"), 0o600)
+		code, out, errs := kabinetCmd(t, "", "registry", "import", "--db", url, good, jsonl)
+		if code != 1 {
+			t.Errorf("exit %d with rejected lines, want 1", code)
+		}
+		if !strings.Contains(errs, "reg.csv:3: inn:") || !strings.Contains(errs, "reg.csv:5: office_code") {
+			t.Errorf("bad lines not reported with numbers:\n%s", errs)
+		}
+		if !strings.Contains(out, "reg.csv: 4 lines read, 2 loaded, 2 rejected") || !strings.Contains(out, "reg.jsonl: 1 lines read, 1 loaded, 0 rejected") ||
+			!strings.Contains(out, "total: 5 lines read, 3 loaded, 2 rejected") {
+			t.Errorf("summary:\n%s", out)
+		}
+		code, _, errs = kabinetCmd(t, "", "registry", "import", "--db", url, filepath.Join(dir, "missing.csv"))
+		if code != 1 || !strings.Contains(errs, "missing.csv") {
+			t.Errorf("missing file: %d %s", code, errs)
+		}
+		code, _, _ = kabinetCmd(t, "", "registry", "import", "--db", url, jsonl)
+		if code != 0 {
+			t.Errorf("clean file: exit %d", code)
+		}
+	})
+}
+
+func TestStaffAndAuditCLI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		dir := t.TempDir()
+		offices := filepath.Join(dir, "offices.csv")
+		os.WriteFile(offices, []byte("code,name_ru,name_ky\n038,Нарынский р-н,Нарын району\n1234,Bad,Bad\n"), 0o600)
+		if code, out, errs := kabinetCmd(t, "", "offices", "import", "--db", url, offices); code != 1 || !strings.Contains(errs, "offices.csv:3: code") || !strings.Contains(out, "1 loaded, 1 rejected") {
+			t.Errorf("offices import: %d %s %s", code, out, errs)
+		}
+		if code, out, errs := kabinetCmd(t, "Naryn!2026x\n", "staff", "add", "--db", url, "--login", "naryn", "--role", "officer", "--office", "038", "--name", "Осмонов Талант"); code != 0 || !strings.Contains(out, "created officer naryn (office 038)") {
+			t.Fatalf("staff add: %d %s %s", code, out, errs)
+		}
+		if code, _, errs := kabinetCmd(t, "password\n", "staff", "add", "--db", url, "--login", "weak", "--role", "supervisor"); code != 1 || !strings.Contains(errs, "policy") {
+			t.Errorf("weak password: %d %s", code, errs)
+		}
+		if code, _, errs := kabinetCmd(t, "", "staff", "add", "--db", url, "--login", "empty", "--role", "supervisor"); code != 2 || !strings.Contains(errs, "standard input") {
+			t.Errorf("no password: %d %s", code, errs)
+		}
+		if code, _, errs := kabinetCmd(t, "Naryn!2026x\n", "staff", "add", "--db", url, "--login", "x2", "--role", "officer", "--office", "062"); code != 1 || errs == "" {
+			t.Errorf("unknown office: %d %s", code, errs)
+		}
+		code, out, _ := kabinetCmd(t, "", "audit", "verify", "--db", url)
+		if code != 0 || !strings.Contains(out, "intact") {
+			t.Fatalf("SEC-1 audit verify: %d %s", code, out)
+		}
+		// Tamper with an entry: verify must fail.
+		db := openForTest(t, url)
+		if _, err := db.Exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2"); err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ = kabinetCmd(t, "", "audit", "verify", "--db", url)
+		if code == 0 || !strings.Contains(out, "BROKEN") || !strings.Contains(out, "entry 2") {
+			t.Errorf("SEC-1 tampered log: exit %d\n%s", code, out)
+		}
+	})
+}
+
+// The demo answers a look-up of the Guide's ИНН with the Guide's data.
+func TestDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"demo", "--dir", dir, "--addr", "127.0.0.1:0", "--ops-addr", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	var base string
+	buf := make([]byte, 4096)
+	var got strings.Builder
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(got.String(), "Ctrl+C") && time.Now().Before(deadline) {
+		n, err := pr.Read(buf)
+		got.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	if i := strings.Index(got.String(), "open:"); i >= 0 {
+		line := strings.SplitN(got.String()[i:], "\n", 2)[0]
+		base = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(line, "open:")), "/")
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" {
+		t.Fatalf("demo printed no address:\n%s", got.String())
+	}
+	for _, want := range []string{"11705198700772", "supervisor", "naryn", "oktyabr"} {
+		if !strings.Contains(got.String(), want) {
+			t.Errorf("demo banner lacks %q", want)
+		}
+	}
+	resp, err := http.Post(base+"/api/v1/registry/lookup", "application/json", strings.NewReader(`{"inn":"11705198700772"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f map[string]string
+	json.NewDecoder(resp.Body).Decode(&f)
+	resp.Body.Close()
+	if f["name"] != "Кашкариева Жазгул Бейшенбековна" || f["office_code"] != "038" || f["office_name_ru"] != "Нарынский р-н" ||
+		f["address"] != "Нарынская обл., Нарынский р-н, Мин-булак Мин Булак Советская 2," {
+		t.Errorf("ACC-1 demo look-up: %v", f)
+	}
+	for _, inn := range []string{"01503201010123", "22001198500345", "10903199500789"} {
+		resp, _ := http.Post(base+"/api/v1/registry/lookup", "application/json", strings.NewReader(`{"inn":"`+inn+`"}`))
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("demo registry %s: %d", inn, resp.StatusCode)
+		}
+	}
+	resp, _ = http.Post(base+"/api/v1/registry/lookup", "application/json", strings.NewReader(`{"inn":"12503199000111"}`))
+	resp.Body.Close()
+	if resp.StatusCode != 409 {
+		t.Errorf("demo liquidated registration: %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("demo exit %d after SIGTERM-like cancel", code)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("demo did not shut down")
+	}
+}

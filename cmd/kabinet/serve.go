@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"runtime"
+	"strings"
+	"time"
+
+	"kabinet"
+	"kabinet/password"
+	"kabinet/store"
+	"kabinet/web"
+)
+
+// serverFlags are the settings of a serving instance.
+type serverFlags struct {
+	db            string
+	addr          string
+	opsAddr       string
+	noMigrate     bool
+	secureCookies bool
+	trusted       string
+	baseURL       string
+	hashMemory    uint
+	hashTime      uint
+	hashParallel  int
+	hashWait      time.Duration
+	logLevel      string
+}
+
+func (f *serverFlags) register(fs *flag.FlagSet, defaultAddr string) {
+	fs.StringVar(&f.db, "db", "sqlite:kabinet.db", "database URL: sqlite:PATH or postgres://…")
+	fs.StringVar(&f.addr, "addr", defaultAddr, "public address HOST:PORT")
+	fs.StringVar(&f.opsAddr, "ops-addr", "127.0.0.1:9090", "operations address for /metrics and pprof (never public); empty to disable")
+	fs.BoolVar(&f.noMigrate, "no-migrate", false, "do not migrate the schema on start")
+	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "the service is reached over TLS (directly or through a TLS proxy): Secure, __Host- cookies and HSTS")
+	fs.StringVar(&f.trusted, "trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed")
+	fs.StringVar(&f.baseURL, "base-url", "", "public URL printed on paper (default: http://ADDR)")
+	fs.UintVar(&f.hashMemory, "hash-memory", 19456, "argon2id memory per hash, KiB")
+	fs.UintVar(&f.hashTime, "hash-time", 2, "argon2id passes")
+	fs.IntVar(&f.hashParallel, "hash-concurrency", runtime.NumCPU(), "argon2id hashes running at once (each holds hash-memory)")
+	fs.DurationVar(&f.hashWait, "hash-wait", 3*time.Second, "how long a request waits for a hashing slot before 503")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+}
+
+func (f *serverFlags) hasher() (*password.Hasher, error) {
+	if f.hashMemory < 8 || f.hashMemory > 1<<22 || f.hashTime < 1 || f.hashTime > 20 || f.hashParallel < 1 {
+		return nil, usageError("hash parameters out of range: memory 8..4194304 KiB, time 1..20, concurrency ≥ 1")
+	}
+	p := password.Params{Memory: uint32(f.hashMemory), Time: uint32(f.hashTime), Threads: 1}
+	return password.NewHasher(p, f.hashParallel, f.hashWait), nil
+}
+
+// app is one running instance: the store, the web server and its listeners.
+type app struct {
+	db      *store.DB
+	web     *web.Server
+	log     *slog.Logger
+	public  *http.Server
+	ops     *http.Server
+	pubLn   net.Listener
+	opsLn   net.Listener
+	baseURL string
+}
+
+// openStore opens the database and, unless told not to, migrates it.
+func openStore(ctx context.Context, url string, migrate bool, opt store.Options, out io.Writer) (*store.DB, error) {
+	db, err := store.Open(ctx, url, opt)
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		for _, m := range applied {
+			fmt.Fprintf(out, "migrated: %s\n", m)
+		}
+	}
+	return db, nil
+}
+
+// newApp opens the store and binds the listeners (so the address is known before serving).
+func newApp(ctx context.Context, f serverFlags, clock kabinet.Clock, stdout, stderr io.Writer) (*app, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return nil, usageError("--log-level: %v", err)
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	var trusted []netip.Prefix
+	for _, s := range strings.Split(f.trusted, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, usageError("--trusted-proxies: %v", err)
+		}
+		trusted = append(trusted, p)
+	}
+	h, err := f.hasher()
+	if err != nil {
+		return nil, err
+	}
+	db, err := openStore(ctx, f.db, !f.noMigrate, store.Options{Clock: clock, Hasher: h}, stdout)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{db: db, log: logger}
+	if a.pubLn, err = net.Listen("tcp", f.addr); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	a.baseURL = f.baseURL
+	if a.baseURL == "" {
+		a.baseURL = "http://" + a.pubLn.Addr().String()
+	}
+	a.web = web.New(web.Config{SecureCookies: f.secureCookies, TrustedProxies: trusted, BaseURL: a.baseURL},
+		web.Deps{DB: db, Hasher: h, Clock: clock, Log: logger})
+	// Slow clients cannot pin the server: every phase of a request has a deadline.
+	a.public = &http.Server{Handler: a.web.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 90 * time.Second, MaxHeaderBytes: 32 << 10,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	if f.opsAddr != "" {
+		if a.opsLn, err = net.Listen("tcp", f.opsAddr); err != nil {
+			a.pubLn.Close()
+			db.Close()
+			return nil, fmt.Errorf("listen on ops address %s: %w", f.opsAddr, err)
+		}
+		a.ops = &http.Server{Handler: a.web.OpsHandler(), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 90 * time.Second}
+	}
+	return a, nil
+}
+
+// serve runs until ctx ends, then shuts down gracefully.
+func (a *app) serve(ctx context.Context) error {
+	errc := make(chan error, 2)
+	go func() { errc <- a.public.Serve(a.pubLn) }()
+	if a.ops != nil {
+		go func() { errc <- a.ops.Serve(a.opsLn) }()
+	}
+	go a.janitor(ctx)
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a.public.Shutdown(sctx)
+	if a.ops != nil {
+		a.ops.Shutdown(sctx)
+	}
+	a.db.Close()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// janitor removes what has expired, once a minute.
+func (a *app) janitor(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.db.PruneRateLimits(ctx, 2*time.Hour); err != nil && ctx.Err() == nil {
+				a.log.Warn("janitor: prune rate limits", slog.String("error", err.Error()))
+			}
+		}
+	}
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f serverFlags
+	fs := newFlags("serve", stderr)
+	f.register(fs, "127.0.0.1:8080")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, f, kabinet.SystemClock{}, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "kabinet: serving %s on %s (%s)\n", a.baseURL, a.pubLn.Addr(), a.db.Engine())
+	if a.opsLn != nil {
+		fmt.Fprintf(stdout, "kabinet: operations (/metrics, /debug/pprof) on http://%s\n", a.opsLn.Addr())
+	}
+	return a.serve(ctx)
+}

@@ -1,0 +1,66 @@
+package kabinet
+
+import "time"
+
+// Policy holds the numbers of the regulation and the Guide that a supervisor may
+// configure (PWD-6). DefaultPolicy returns the regulation's values.
+type Policy struct {
+	PasswordMinLength      int           // Guide: «не менее 8 символов»
+	PasswordSpecials       string        // Guide: «хотя бы один из символов !@#$%^&*»
+	MaxFailures            int           // Guide 3: three wrong passwords in a row…
+	LockDuration           time.Duration // …lock the account for 20 minutes
+	InactivityMonths       int           // Guide 2: inactive for more than 6 months → change the password
+	DecisionDeadline       time.Duration // Reg §14: a decision within 20 minutes of handing in
+	AnnulmentDays          int           // Reg §20: annulment entered within two calendar days
+	SessionIdle            time.Duration // SEC-4: idle timeout
+	SessionAbsolute        time.Duration // SEC-4: absolute lifetime
+	AddressFailuresPerHour int           // PWD-3: failed sign-ins one client address may make per hour
+	LookupsPerMinute       int           // SEC-2: registry look-ups one client may make per minute
+}
+
+// DefaultPolicy returns the regulation's and the Guide's values.
+func DefaultPolicy() Policy {
+	return Policy{
+		PasswordMinLength:      8,
+		PasswordSpecials:       "!@#$%^&*",
+		MaxFailures:            3,
+		LockDuration:           20 * time.Minute,
+		InactivityMonths:       6,
+		DecisionDeadline:       20 * time.Minute,
+		AnnulmentDays:          2,
+		SessionIdle:            30 * time.Minute,
+		SessionAbsolute:        12 * time.Hour,
+		AddressFailuresPerHour: 30,
+		LookupsPerMinute:       30,
+	}
+}
+
+// Validate checks that the numbers make sense; a supervisor's typo must not lock
+// everyone out or switch the lock off.
+func (p Policy) Validate() error {
+	switch {
+	case p.PasswordMinLength < 8 || p.PasswordMinLength > 64:
+		return Errorf(KindUnprocessable, "invalid_policy", "password minimum length must be 8..64")
+	case p.PasswordSpecials == "":
+		return Errorf(KindUnprocessable, "invalid_policy", "at least one special character is required")
+	case p.MaxFailures < 1 || p.MaxFailures > 20:
+		return Errorf(KindUnprocessable, "invalid_policy", "max failures must be 1..20")
+	case p.LockDuration < time.Minute || p.LockDuration > 24*time.Hour:
+		return Errorf(KindUnprocessable, "invalid_policy", "lock duration must be 1m..24h")
+	case p.InactivityMonths < 1 || p.InactivityMonths > 36:
+		return Errorf(KindUnprocessable, "invalid_policy", "inactivity must be 1..36 months")
+	case p.DecisionDeadline < time.Minute || p.DecisionDeadline > 24*time.Hour:
+		return Errorf(KindUnprocessable, "invalid_policy", "decision deadline must be 1m..24h")
+	case p.AnnulmentDays < 1 || p.AnnulmentDays > 30:
+		return Errorf(KindUnprocessable, "invalid_policy", "annulment deadline must be 1..30 days")
+	case p.SessionIdle < time.Minute || p.SessionIdle > p.SessionAbsolute:
+		return Errorf(KindUnprocessable, "invalid_policy", "idle timeout must be at least 1m and not exceed the absolute lifetime")
+	case p.SessionAbsolute > 7*24*time.Hour:
+		return Errorf(KindUnprocessable, "invalid_policy", "absolute session lifetime must not exceed 7 days")
+	case p.AddressFailuresPerHour < p.MaxFailures:
+		return Errorf(KindUnprocessable, "invalid_policy", "per-address failures per hour must be at least max failures")
+	case p.LookupsPerMinute < 1:
+		return Errorf(KindUnprocessable, "invalid_policy", "look-ups per minute must be positive")
+	}
+	return nil
+}

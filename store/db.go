@@ -1,0 +1,229 @@
+// Package store keeps Kabinet's state in SQLite (the embedded default) or PostgreSQL
+// (production) through database/sql, with one SQL text for both engines.
+//
+// Exported methods are the services the web layer calls: each validates its input,
+// does any expensive work (password hashing) outside a transaction, then opens one
+// short transaction that writes the change and its audit entry together.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"kabinet"
+)
+
+// Hasher hashes and verifies passwords (package password provides it).
+type Hasher interface {
+	Hash(ctx context.Context, pw string) (string, error)
+	Verify(ctx context.Context, pw, encoded string) (ok, needsRehash bool, err error)
+	VerifyDummy(ctx context.Context, pw string)
+}
+
+// Options are the store's dependencies.
+type Options struct {
+	Clock  kabinet.Clock // defaults to the system clock
+	Rand   io.Reader     // defaults to crypto/rand
+	Hasher Hasher        // required for services that take passwords
+}
+
+// DB is an open database with the services built on it.
+type DB struct {
+	sql     *sql.DB
+	dialect dialect
+	url     string
+	clock   kabinet.Clock
+	rand    io.Reader
+	hasher  Hasher
+}
+
+// Open connects to url: "sqlite:PATH" (or a bare path) or "postgres://…".
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
+	d, dsn, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	sdb, err := sql.Open(d.driver(), dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	d.configurePool(sdb)
+	db := &DB{sql: sdb, dialect: d, url: rawURL, clock: opt.Clock, rand: opt.Rand, hasher: opt.Hasher}
+	if db.clock == nil {
+		db.clock = kabinet.SystemClock{}
+	}
+	if db.rand == nil {
+		db.rand = rand.Reader
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sdb.PingContext(pctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
+	}
+	return db, nil
+}
+
+// parseURL picks the engine and builds the driver's connection string.
+func parseURL(raw string) (dialect, string, error) {
+	switch {
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		return postgres, raw, nil
+	case strings.HasPrefix(raw, "sqlite:"), !strings.Contains(raw, "://"):
+		path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+		if path == "" {
+			return 0, "", fmt.Errorf("store: %q: empty SQLite path", raw)
+		}
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		// busy_timeout first so the other pragmas wait too; immediate transactions take
+		// the write lock at BEGIN, so two writers never deadlock upgrading a read lock.
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "foreign_keys(ON)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_txlock", "immediate")
+		return sqlite, "file:" + path + "?" + q.Encode(), nil
+	}
+	return 0, "", fmt.Errorf("store: %q: the database URL must be sqlite:PATH or postgres://…", raw)
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Engine names the engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.String() }
+
+// Now is the store's clock.
+func (db *DB) Now() time.Time { return db.clock.Now() }
+
+// SQL exposes the pool, for tests and the benchmark.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Ping checks that the database answers (readiness).
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Tx is a transaction with the fixed time of the operation it serves.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// inTx runs fn in a transaction, committing when it returns nil. On PostgreSQL a
+// serialization failure or deadlock is retried a few times (as pkgsite's Transact).
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.tryTx(ctx, fn)
+		if _, ok := err.(*committedError); ok {
+			return unwrapCommitted(err)
+		}
+		if err == nil || attempt >= 3 || !db.dialect.retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return db.unavailable("begin", err)
+	}
+	tx := &Tx{Tx: stx, db: db, now: db.clock.Now().UTC().Truncate(time.Millisecond)}
+	defer func() {
+		if p := recover(); p != nil {
+			stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			stx.Rollback()
+		}
+	}()
+	ferr := fn(tx)
+	var keep *committedError
+	if ferr != nil && !errors.As(ferr, &keep) {
+		return ferr
+	}
+	if err = stx.Commit(); err != nil {
+		return db.unavailable("commit", err)
+	}
+	return ferr
+}
+
+// committedError is returned by a transaction's function to commit what it wrote
+// (an audit entry, a failure count) and still report the error to the caller.
+type committedError struct{ err error }
+
+func (e *committedError) Error() string { return e.err.Error() }
+func (e *committedError) Unwrap() error { return e.err }
+
+// commitAnd commits the transaction and returns err to the caller.
+func commitAnd(err error) error { return &committedError{err} }
+
+// unwrapCommitted strips the committedError wrapper.
+func unwrapCommitted(err error) error {
+	var c *committedError
+	if errors.As(err, &c) {
+		return c.err
+	}
+	return err
+}
+
+// errNoRows is sql.ErrNoRows.
+var errNoRows = sql.ErrNoRows
+
+// unavailable wraps a database fault: the caller gets 503, never the SQL text.
+func (db *DB) unavailable(op string, err error) error {
+	if _, ok := kabinet.AsError(err); ok {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &kabinet.Error{Kind: kabinet.KindUnavailable, Code: "unavailable", Message: "store: " + op + ": " + err.Error()}
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// ms converts a time to stored milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts stored milliseconds to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// fromNullMS converts a nullable stored time.
+func fromNullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func nullMS(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: ms(*t), Valid: true}
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

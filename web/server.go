@@ -1,0 +1,181 @@
+// Package web serves Kabinet over HTTP: pages for people at / (Russian by default,
+// Kyrgyz by choice) and JSON for programs under /api/v1, both from the same store
+// services. Operations (/metrics, pprof) are served on a separate handler for a
+// separate, private address.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/pprof"
+	"net/netip"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"kabinet"
+	"kabinet/i18n"
+	"kabinet/password"
+	"kabinet/store"
+)
+
+// Config is the web layer's configuration.
+type Config struct {
+	// SecureCookies marks cookies Secure with the __Host- prefix (SEC-4). Set it when the
+	// service is reached over TLS, directly or behind a TLS-terminating proxy.
+	SecureCookies bool
+	// TrustedProxies are the addresses of proxies whose X-Forwarded-For is believed
+	// for the client address. Empty: the connection's address is the client's.
+	TrustedProxies []netip.Prefix
+	// BaseURL is the public address printed on paper (the decision's verification link).
+	BaseURL string
+	// MaxBodyBytes bounds a request body (JSON and forms).
+	MaxBodyBytes int64
+}
+
+// Deps are the web layer's dependencies.
+type Deps struct {
+	DB      *store.DB
+	Hasher  *password.Hasher
+	Clock   kabinet.Clock
+	Log     *slog.Logger
+	Catalog *i18n.Catalog
+}
+
+// Server holds the handlers.
+type Server struct {
+	cfg     Config
+	db      *store.DB
+	hasher  *password.Hasher
+	clock   kabinet.Clock
+	log     *slog.Logger
+	cat     *i18n.Catalog
+	metrics *metrics
+	public  http.Handler
+}
+
+// New builds the server and its routes.
+func New(cfg Config, d Deps) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 64 << 10
+	}
+	if d.Clock == nil {
+		d.Clock = kabinet.SystemClock{}
+	}
+	if d.Catalog == nil {
+		d.Catalog = i18n.Default()
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, db: d.DB, hasher: d.Hasher, clock: d.Clock, log: d.Log, cat: d.Catalog}
+	s.metrics = newMetrics(s)
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.public = s.middleware(mux)
+	return s
+}
+
+// Handler is the public handler.
+func (s *Server) Handler() http.Handler { return s.public }
+
+// route registers an API handler that returns an error.
+func (s *Server) api(mux *http.ServeMux, pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeAPIError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := s.db.Ping(ctx); err != nil {
+			s.log.WarnContext(r.Context(), "readiness: database unreachable", slog.String("error", err.Error()))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("database unreachable\n"))
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	s.api(mux, "POST /api/v1/registry/lookup", s.apiLookup)
+	s.api(mux, "POST /api/v1/applications", s.apiCreateApplication)
+	s.api(mux, "POST /api/v1/applications/status", s.apiApplicationStatus)
+	s.api(mux, "POST /api/v1/applications/form.pdf", s.apiApplicationPDF)
+	s.api(mux, "GET /api/v1/decisions/verify", s.apiVerifyDecision)
+	s.api(mux, "POST /api/v1/auth/login", s.apiLogin)
+	s.api(mux, "POST /api/v1/auth/logout", s.apiLogout)
+	s.api(mux, "POST /api/v1/auth/password", s.apiChangePassword)
+	s.api(mux, "POST /api/v1/auth/sessions/end-others", s.apiEndOtherSessions)
+	s.api(mux, "GET /api/v1/me", s.apiMe)
+	s.api(mux, "POST /api/v1/office/auth/login", s.apiOfficeLogin)
+	s.api(mux, "POST /api/v1/office/auth/logout", s.apiOfficeLogout)
+	s.api(mux, "POST /api/v1/office/applications/find", s.apiOfficeFind)
+	s.api(mux, "POST /api/v1/office/applications/{code}/receive", s.apiOfficeReceive)
+	s.api(mux, "POST /api/v1/office/applications/{code}/decision", s.apiOfficeDecision)
+	s.api(mux, "GET /api/v1/office/applications/{code}/receipt.pdf", s.apiOfficeReceiptPDF)
+	s.api(mux, "GET /api/v1/office/decisions/{number}/pdf", s.apiOfficeDecisionPDF)
+	s.api(mux, "GET /api/v1/office/board", s.apiOfficeBoard)
+	s.api(mux, "POST /api/v1/office/accounts/{login}/annul", s.apiOfficeAnnul)
+	s.api(mux, "POST /api/v1/me/annulment", s.apiCabinetAnnulment)
+	s.api(mux, "POST /api/v1/office/accounts/{login}/unlock", s.apiOfficeUnlock)
+	s.api(mux, "POST /api/v1/office/staff/{login}/totp-required", s.apiOfficeRequireTOTP)
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
+	s.pageRoutes(mux)
+	s.api(mux, "/api/v1/", func(w http.ResponseWriter, r *http.Request) error {
+		return kabinet.Errorf(kabinet.KindNotFound, "not_found", "no such API call: %s %s", r.Method, r.URL.Path)
+	})
+}
+
+// OpsHandler serves /metrics and pprof; mount it only on the operations address.
+func (s *Server) OpsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
+}
+
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(s *Server) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "kabinet_http_requests_total", Help: "HTTP requests by route, method and status.",
+	}, []string{"route", "method", "status"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "kabinet_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route"})
+	m.reg.MustRegister(m.requests, m.latency, newDeadlineCollector(s),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if s.hasher != nil {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "kabinet_password_hashes_running", Help: "argon2id hashes running now.",
+		}, func() float64 { r, _ := s.hasher.Stats(); return float64(r) }))
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "kabinet_password_hashes_waiting", Help: "argon2id hashes waiting for a slot.",
+		}, func() float64 { _, w := s.hasher.Stats(); return float64(w) }))
+	}
+	return m
+}
+
+// Registry exposes the metrics registry so other parts can add their collectors.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+
+	"kabinet"
+	"kabinet/store"
+)
+
+// Session cookies (SEC-4): HttpOnly and SameSite=Lax always; Secure with the __Host-
+// prefix whenever the service is reached over TLS. Taxpayers and staff have separate
+// cookies, so one browser's back-office session never stands in for a cabinet's.
+func (s *Server) cookieName(principal string) string {
+	name := "kabinet"
+	if principal == "staff" {
+		name = "kabinet_office"
+	}
+	if s.cfg.SecureCookies {
+		return "__Host-" + name
+	}
+	return name
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, principal, token string) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(principal), Value: token, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, principal string) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(principal), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) token(r *http.Request, principal string) string {
+	c, err := r.Cookie(s.cookieName(principal))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// taxpayerSession returns the signed-in taxpayer's session and account. A session
+// that must change its password reaches nothing else (PWD-4, SEC-4) unless allowMustChange.
+func (s *Server) taxpayerSession(r *http.Request, allowMustChange bool) (store.Session, kabinet.Account, error) {
+	sess, err := s.db.SessionByToken(r.Context(), s.token(r, "taxpayer"))
+	if err != nil {
+		return sess, kabinet.Account{}, err
+	}
+	if sess.Principal != "taxpayer" {
+		return sess, kabinet.Account{}, kabinet.Errorf(kabinet.KindUnauthorized, "not_signed_in", "sign in first")
+	}
+	if sess.MustChange && !allowMustChange {
+		return sess, kabinet.Account{}, kabinet.Errorf(kabinet.KindForbidden, "password_change_required",
+			"more than six months without activity: change the password first (PWD-4)")
+	}
+	acct, err := s.db.AccountByID(r.Context(), sess.SubjectID)
+	return sess, acct, err
+}
+
+// staffSession returns the signed-in staff member.
+func (s *Server) staffSession(r *http.Request) (store.Session, store.StaffActor, error) {
+	sess, err := s.db.SessionByToken(r.Context(), s.token(r, "staff"))
+	if err != nil {
+		return sess, store.StaffActor{}, err
+	}
+	if sess.Principal != "staff" {
+		return sess, store.StaffActor{}, kabinet.Errorf(kabinet.KindUnauthorized, "not_signed_in", "sign in first")
+	}
+	st, err := s.db.StaffByID(r.Context(), sess.SubjectID)
+	if err != nil {
+		return sess, store.StaffActor{}, err
+	}
+	if !st.Active {
+		return sess, store.StaffActor{}, kabinet.Errorf(kabinet.KindUnauthorized, "not_signed_in", "sign in first")
+	}
+	actor := store.StaffActor{Staff: st, Address: clientAddress(r)}
+	if st.TOTPRequired && st.TOTPSecret == "" {
+		// SEC-1: a supervisor requires a second factor; until it is enrolled, nothing else.
+		return sess, actor, kabinet.Errorf(kabinet.KindForbidden, "totp_enrolment_required", "enrol a second factor first")
+	}
+	return sess, actor, nil
+}
+
+// actorFor names the taxpayer for the audit log.
+func taxpayerActor(r *http.Request, a kabinet.Account) store.Actor {
+	return store.Actor{Name: "taxpayer:" + a.Login, Address: clientAddress(r)}
+}
