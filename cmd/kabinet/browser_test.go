@@ -105,6 +105,28 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 	}
 }
 
+// page runs steps that end in a navigation (a submit, a click on a submit button) and
+// waits for the new document to load before it runs then: waiting for an element alone
+// would find it on the old page while the new one is still on its way.
+func page(t *testing.T, ctx context.Context, what string, steps []chromedp.Action[chromedp.Void], then ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(sctx, steps...)
+	if err == nil && resp.Status >= 500 {
+		err = fmt.Errorf("HTTP %d", resp.Status)
+	}
+	if err == nil {
+		err = chromedp.Do(sctx, then...)
+	}
+	if err != nil {
+		shot(t, ctx, "failed")
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func steps(a ...chromedp.Action[chromedp.Void]) []chromedp.Action[chromedp.Void] { return a }
+
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -170,7 +192,7 @@ func accessFlow(t *testing.T, base string, js bool) {
 			t.Fatalf("ACC-1 fields did not fill as the ИНН was typed: %v", err)
 		}
 	} else {
-		do(t, subject, "look up without JavaScript", chromedp.Click(chromedp.CSS(`button[formaction="/apply/lookup"]`)),
+		page(t, subject, "look up without JavaScript", steps(chromedp.Click(chromedp.CSS(`button[formaction="/apply/lookup"]`))),
 			chromedp.WaitVisible(chromedp.CSS("#passport")))
 	}
 	name, _ := chromedp.Run(subject, chromedp.Value(chromedp.CSS("#f103")))
@@ -184,7 +206,7 @@ func accessFlow(t *testing.T, base string, js bool) {
 		chromedp.SendKeys(chromedp.CSS("#password"), pw),
 		chromedp.SendKeys(chromedp.CSS("#password_confirm"), pw))
 	shot(t, subject, "02-apply-filled")
-	do(t, subject, "Сформировать заявление", chromedp.Click(chromedp.CSS("form.apply-form button.btn-large")),
+	page(t, subject, "Сформировать заявление", steps(chromedp.Click(chromedp.CSS("form.apply-form button.btn-large"))),
 		chromedp.WaitVisible(chromedp.CSS(".code-big")))
 	shot(t, subject, "03-applied")
 	code := strings.ReplaceAll(strings.TrimSpace(text(t, subject, ".code-big")), "-", "")
@@ -208,13 +230,13 @@ func accessFlow(t *testing.T, base string, js bool) {
 
 	// ACC-5: the officer of 038 finds it by ИНН + code, checks, receives.
 	officer := browser(t, js)
-	do(t, officer, "office sign-in", chromedp.Navigate(base+"/office/login"),
-		chromedp.SendKeys(chromedp.CSS("#login"), "naryn"), chromedp.SendKeys(chromedp.CSS("#password"), "Demo!Naryn038"),
-		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("form.find-form")))
+	do(t, officer, "office sign-in page", chromedp.Navigate(base+"/office/login"),
+		chromedp.SendKeys(chromedp.CSS("#login"), "naryn"), chromedp.SendKeys(chromedp.CSS("#password"), "Demo!Naryn038"))
+	page(t, officer, "office sign-in", steps(chromedp.Submit(chromedp.CSS("#password"))), chromedp.WaitVisible(chromedp.CSS("form.find-form")))
 	shot(t, officer, "04-board")
-	do(t, officer, "find by ИНН and code", chromedp.SendKeys(chromedp.CSS("form.find-form #inn"), inn),
-		chromedp.SendKeys(chromedp.CSS("form.find-form #code"), code[:4]+"-"+code[4:8]+"-"+code[8:]),
-		chromedp.Submit(chromedp.CSS("form.find-form #code")), chromedp.WaitVisible(chromedp.CSS("#checks")))
+	do(t, officer, "type ИНН and code", chromedp.SendKeys(chromedp.CSS("form.find-form #inn"), inn),
+		chromedp.SendKeys(chromedp.CSS("form.find-form #code"), code[:4]+"-"+code[4:8]+"-"+code[8:]))
+	page(t, officer, "find by ИНН and code", steps(chromedp.Submit(chromedp.CSS("form.find-form #code"))), chromedp.WaitVisible(chromedp.CSS("#checks")))
 	shot(t, officer, "05-application")
 	checks, err := chromedp.Run(officer, chromedp.AttributesAll(chromedp.CSSAll(`#checks input[type=checkbox]`)))
 	if err != nil || len(checks) == 0 {
@@ -223,10 +245,10 @@ func accessFlow(t *testing.T, base string, js bool) {
 	for _, c := range checks {
 		do(t, officer, "tick "+c["id"], chromedp.Click(chromedp.CSS("#"+c["id"])))
 	}
-	do(t, officer, "record receipt", chromedp.Click(chromedp.CSS(`form[action$="/receive"] button[type=submit]`)),
+	page(t, officer, "record receipt", steps(chromedp.Click(chromedp.CSS(`form[action$="/receive"] button[type=submit]`))),
 		chromedp.WaitVisible(chromedp.CSS("form.decision-grant")))
 	shot(t, officer, "06-received")
-	do(t, officer, "grant", chromedp.Click(chromedp.CSS("form.decision-grant button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#decided")))
+	page(t, officer, "grant", steps(chromedp.Click(chromedp.CSS("form.decision-grant button[type=submit]"))), chromedp.WaitVisible(chromedp.CSS("#decided")))
 	shot(t, officer, "07-decided")
 	decided := bodyText(t, officer)
 	login := regexp.MustCompile(`np[0-9a-z]{8}`).FindString(decided)
@@ -236,8 +258,9 @@ func accessFlow(t *testing.T, base string, js bool) {
 	}
 
 	// The taxpayer's status page says granted.
-	do(t, subject, "status", chromedp.Navigate(base+"/status"), chromedp.SendKeys(chromedp.CSS("#code"), code),
-		chromedp.SendKeys(chromedp.CSS("#inn"), inn), chromedp.Submit(chromedp.CSS("#inn")), chromedp.WaitVisible(chromedp.CSS("#st-title")))
+	do(t, subject, "status page", chromedp.Navigate(base+"/status"), chromedp.SendKeys(chromedp.CSS("#code"), code),
+		chromedp.SendKeys(chromedp.CSS("#inn"), inn))
+	page(t, subject, "status", steps(chromedp.Submit(chromedp.CSS("#inn"))), chromedp.WaitVisible(chromedp.CSS("#st-title")))
 	shot(t, subject, "08-status")
 	if st := bodyText(t, subject); !strings.Contains(st, i18n.T(i18n.RU, "web.status.granted")) || !strings.Contains(st, number) {
 		t.Fatalf("status page does not say granted:\n%s", st)
@@ -245,9 +268,9 @@ func accessFlow(t *testing.T, base string, js bool) {
 
 	// PWD-3: sign in; then three wrong passwords lock, with the message in Russian and Kyrgyz.
 	signIn := func(ctx context.Context, p string) string {
-		do(t, ctx, "sign in", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login")),
-			chromedp.SendKeys(chromedp.CSS("#login"), login), chromedp.SendKeys(chromedp.CSS("#password"), p),
-			chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("main")))
+		do(t, ctx, "sign-in page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login")),
+			chromedp.SendKeys(chromedp.CSS("#login"), login), chromedp.SendKeys(chromedp.CSS("#password"), p))
+		page(t, ctx, "sign in", steps(chromedp.Submit(chromedp.CSS("#password"))), chromedp.WaitVisible(chromedp.CSS("main")))
 		return bodyText(t, ctx)
 	}
 	home := signIn(subject, pw)
