@@ -183,6 +183,7 @@ var (
 	labelFor     = regexp.MustCompile(`<label for="([^"]+)"`)
 	describedBy  = regexp.MustCompile(`aria-describedby="([^"]+)"`)
 	identInURL   = regexp.MustCompile(`(?:href|action|src)="[^"]*(?:\d{14}|AN\s?\d{7})`)
+	elementID    = regexp.MustCompile(`\sid="([^"]+)"`)
 )
 
 // checkPage holds every HTML page to the rules that apply everywhere: never a 500 on
@@ -220,6 +221,13 @@ func checkPage(t *testing.T, what string, p page) {
 				t.Errorf("%s: aria-describedby %q points at nothing", what, id)
 			}
 		}
+	}
+	seen := map[string]bool{}
+	for _, m := range elementID.FindAllStringSubmatch(p.body, -1) {
+		if seen[m[1]] {
+			t.Errorf("%s: id %q is used twice (labels, descriptions and links would point at the first)", what, m[1])
+		}
+		seen[m[1]] = true
 	}
 	if identInURL.MatchString(p.body) {
 		t.Errorf("SEC-2 %s: a personal identifier in a URL: %s", what, identInURL.FindString(p.body))

@@ -84,7 +84,9 @@ var nonWord = regexp.MustCompile(`[^a-zA-Z0-9]+`)
 
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	b, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return
@@ -142,15 +144,29 @@ func bodyText(t *testing.T, ctx context.Context) string { return text(t, ctx, "b
 // startApp runs the service as the binary wires it, with the demo data, on engine e.
 func startApp(t *testing.T, e dbtest.Engine) string {
 	t.Helper()
-	f := serverFlags{db: dbtest.URL(t, e), addr: "127.0.0.1:0", opsAddr: "", hashMemory: 19456, hashTime: 2, hashParallel: 2,
+	return startInstance(t, dbtest.URL(t, e), kabinet.SystemClock{}, true)
+}
+
+// startInstance runs one instance of the service, as the binary wires it, on the
+// database at dbURL with clock. The first instance on a database migrates it and loads
+// the demo data; a further one (first false) joins without migrating, as a second box
+// behind a load balancer would.
+func startInstance(t *testing.T, dbURL string, clock kabinet.Clock, first bool) string {
+	t.Helper()
+	f := serverFlags{db: dbURL, addr: "127.0.0.1:0", opsAddr: "", noMigrate: !first, hashMemory: 19456, hashTime: 2, hashParallel: 2,
 		hashWait: 10 * time.Second, logLevel: "error"}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := newApp(ctx, f, kabinet.SystemClock{}, io.Discard, io.Discard)
+	a, err := newApp(ctx, f, clock, io.Discard, io.Discard)
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
-	if err := loadDemo(ctx, a.db); err != nil {
-		t.Fatal(err)
+	if first {
+		if err := loadDemo(ctx, a.db); err != nil {
+			cancel()
+			a.db.Close()
+			t.Fatal(err)
+		}
 	}
 	done := make(chan struct{})
 	go func() { a.serve(ctx); close(done) }()
@@ -178,11 +194,11 @@ func TestBrowserAccessFlow(t *testing.T) {
 	}
 }
 
-func accessFlow(t *testing.T, base string, js bool) {
-	const inn, pw = "11705198700772", "Луна2018!"
-	subject := browser(t, js)
-
-	// ACC-1: the ИНН first; the registry fills 103, 104, the address and 297.
+// applyForAccess fills in the access application at /apply as the subject does, with
+// or without JavaScript, forms it, and returns its code and what the registry filled
+// into fields 103 and 104 (ACC-1, ACC-3, ACC-4). Screenshots 01…03.
+func applyForAccess(t *testing.T, subject context.Context, base string, js bool, inn, passport, pw string) (code, name, office string) {
+	t.Helper()
 	do(t, subject, "open the form", chromedp.Navigate(base+"/apply"), chromedp.WaitVisible(chromedp.CSS("#inn")))
 	shot(t, subject, "01-apply-empty")
 	do(t, subject, "type the ИНН", chromedp.SendKeys(chromedp.CSS("#inn"), inn))
@@ -195,28 +211,30 @@ func accessFlow(t *testing.T, base string, js bool) {
 		page(t, subject, "look up without JavaScript", steps(chromedp.Click(chromedp.CSS(`button[formaction="/apply/lookup"]`))),
 			chromedp.WaitVisible(chromedp.CSS("#passport")))
 	}
-	name, _ := chromedp.Run(subject, chromedp.Value(chromedp.CSS("#f103")))
-	office, _ := chromedp.Run(subject, chromedp.Value(chromedp.CSS("#f104")))
-	if name != "Кашкариева Жазгул Бейшенбековна" || !strings.Contains(office, "038") {
-		shot(t, subject, "failed")
-		t.Fatalf("ACC-1 fields: 103 %q, 104 %q", name, office)
-	}
+	name, _ = chromedp.Run(subject, chromedp.Value(chromedp.CSS("#f103")))
+	office, _ = chromedp.Run(subject, chromedp.Value(chromedp.CSS("#f104")))
 	do(t, subject, "type 106 and the password",
-		chromedp.SendKeys(chromedp.CSS("#passport"), "AN 4890152"),
+		chromedp.SendKeys(chromedp.CSS("#passport"), passport),
 		chromedp.SendKeys(chromedp.CSS("#password"), pw),
 		chromedp.SendKeys(chromedp.CSS("#password_confirm"), pw))
 	shot(t, subject, "02-apply-filled")
 	page(t, subject, "Сформировать заявление", steps(chromedp.Click(chromedp.CSS("form.apply-form button.btn-large"))),
 		chromedp.WaitVisible(chromedp.CSS(".code-big")))
 	shot(t, subject, "03-applied")
-	code := strings.ReplaceAll(strings.TrimSpace(text(t, subject, ".code-big")), "-", "")
+	code = strings.ReplaceAll(strings.TrimSpace(text(t, subject, ".code-big")), "-", "")
 	if len(code) != 12 {
 		t.Fatalf("ACC-4 code %q", code)
 	}
 	if strings.Contains(bodyText(t, subject), pw) {
 		t.Fatal("ACC-4 the password is on the page")
 	}
-	// The PDF the "Скачать PDF" button posts for.
+	return code, name, office
+}
+
+// applicationPDF fetches the printable form as the «Скачать PDF» button posts for it,
+// checks it is a PDF and keeps it with the screenshots as name.
+func applicationPDF(t *testing.T, base, code, inn, name string) {
+	t.Helper()
 	resp, err := http.PostForm(base+"/applications/form.pdf", url.Values{"code": {code}, "inn": {inn}})
 	if err != nil {
 		t.Fatal(err)
@@ -226,18 +244,41 @@ func accessFlow(t *testing.T, base string, js bool) {
 	if resp.StatusCode != 200 || !bytes.HasPrefix(pdfBytes, []byte("%PDF")) {
 		t.Fatalf("ACC-4 PDF: %d", resp.StatusCode)
 	}
-	os.WriteFile(filepath.Join(artifacts(t), nonWord.ReplaceAllString(t.Name(), "_")+"-application.pdf"), pdfBytes, 0o644)
+	os.WriteFile(filepath.Join(artifacts(t), nonWord.ReplaceAllString(t.Name(), "_")+"-"+name), pdfBytes, 0o644)
+}
 
-	// ACC-5: the officer of 038 finds it by ИНН + code, checks, receives.
+// officeSignIn opens a browser of the officer's own and signs in to the back office;
+// it ends on the board.
+func officeSignIn(t *testing.T, base string, js bool, login, pw string) context.Context {
+	t.Helper()
 	officer := browser(t, js)
-	do(t, officer, "office sign-in page", chromedp.Navigate(base+"/office/login"),
-		chromedp.SendKeys(chromedp.CSS("#login"), "naryn"), chromedp.SendKeys(chromedp.CSS("#password"), "Demo!Naryn038"))
+	officeLogin(t, officer, base, login, pw)
+	return officer
+}
+
+// officeLogin signs in to the back office in the officer's browser (again, once the
+// session has ended); it ends on the board.
+func officeLogin(t *testing.T, officer context.Context, base, login, pw string) {
+	t.Helper()
+	do(t, officer, "office sign-in page", chromedp.Navigate(base+"/office/login"), chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS("#login"), login), chromedp.SendKeys(chromedp.CSS("#password"), pw))
 	page(t, officer, "office sign-in", steps(chromedp.Submit(chromedp.CSS("#password"))), chromedp.WaitVisible(chromedp.CSS("form.find-form")))
-	shot(t, officer, "04-board")
+}
+
+// officeFind finds an application from the board by ИНН and its code (typed as printed,
+// with dashes) and opens it for receipt (Reg §6, ACC-5).
+func officeFind(t *testing.T, officer context.Context, inn, code string) {
+	t.Helper()
 	do(t, officer, "type ИНН and code", chromedp.SendKeys(chromedp.CSS("form.find-form #inn"), inn),
 		chromedp.SendKeys(chromedp.CSS("form.find-form #code"), code[:4]+"-"+code[4:8]+"-"+code[8:]))
 	page(t, officer, "find by ИНН and code", steps(chromedp.Submit(chromedp.CSS("form.find-form #code"))), chromedp.WaitVisible(chromedp.CSS("#checks")))
-	shot(t, officer, "05-application")
+}
+
+// officeReceive ticks the checklist on the open application and records receipt
+// (Reg §6, §7; ACC-5, ANN-1); it ends on the application with its deadline and the
+// decision forms.
+func officeReceive(t *testing.T, officer context.Context) {
+	t.Helper()
 	checks, err := chromedp.Run(officer, chromedp.AttributesAll(chromedp.CSSAll(`#checks input[type=checkbox]`)))
 	if err != nil || len(checks) == 0 {
 		t.Fatalf("ACC-5 checklist: %v", err)
@@ -246,34 +287,74 @@ func accessFlow(t *testing.T, base string, js bool) {
 		do(t, officer, "tick "+c["id"], chromedp.Click(chromedp.CSS("#"+c["id"])))
 	}
 	page(t, officer, "record receipt", steps(chromedp.Click(chromedp.CSS(`form[action$="/receive"] button[type=submit]`))),
-		chromedp.WaitVisible(chromedp.CSS("form.decision-grant")))
-	shot(t, officer, "06-received")
+		chromedp.WaitVisible(chromedp.CSS("#dec")))
+}
+
+// officeGrant grants the open access application and returns the login and the
+// decision's number as the page shows them (ACC-6, ACC-7).
+func officeGrant(t *testing.T, officer context.Context) (login, number string) {
+	t.Helper()
 	page(t, officer, "grant", steps(chromedp.Click(chromedp.CSS("form.decision-grant button[type=submit]"))), chromedp.WaitVisible(chromedp.CSS("#decided")))
-	shot(t, officer, "07-decided")
 	decided := bodyText(t, officer)
-	login := regexp.MustCompile(`np[0-9a-z]{8}`).FindString(decided)
-	number := regexp.MustCompile(`038-\d{4}-\d{6}`).FindString(decided)
+	login = regexp.MustCompile(`np[0-9a-z]{8}`).FindString(decided)
+	number = regexp.MustCompile(`038-\d{4}-\d{6}`).FindString(decided)
 	if login == "" || number == "" {
 		t.Fatalf("ACC-7 the decision shows no login or number:\n%s", decided)
 	}
+	return login, number
+}
+
+// statusPage asks the public status page about an application and returns the page's text.
+func statusPage(t *testing.T, ctx context.Context, base, code, inn string) string {
+	t.Helper()
+	do(t, ctx, "status page", chromedp.Navigate(base+"/status"), chromedp.WaitVisible(chromedp.CSS("#code")),
+		chromedp.SendKeys(chromedp.CSS("#code"), code), chromedp.SendKeys(chromedp.CSS("#inn"), inn))
+	page(t, ctx, "status", steps(chromedp.Submit(chromedp.CSS("#inn"))), chromedp.WaitVisible(chromedp.CSS("#st-title")))
+	return bodyText(t, ctx)
+}
+
+// signIn signs in to the cabinet at base and returns the text of the page it ends on.
+func signIn(t *testing.T, ctx context.Context, base, login, pw string) string {
+	t.Helper()
+	do(t, ctx, "sign-in page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS("#login"), login), chromedp.SendKeys(chromedp.CSS("#password"), pw))
+	page(t, ctx, "sign in", steps(chromedp.Submit(chromedp.CSS("#password"))), chromedp.WaitVisible(chromedp.CSS("main")))
+	return bodyText(t, ctx)
+}
+
+func accessFlow(t *testing.T, base string, js bool) {
+	const inn, pw = "11705198700772", "Луна2018!"
+	subject := browser(t, js)
+
+	// ACC-1: the ИНН first; the registry fills 103, 104, the address and 297.
+	code, name, office := applyForAccess(t, subject, base, js, inn, "AN 4890152", pw)
+	if name != "Кашкариева Жазгул Бейшенбековна" || !strings.Contains(office, "038") {
+		shot(t, subject, "failed")
+		t.Fatalf("ACC-1 fields: 103 %q, 104 %q", name, office)
+	}
+	// The PDF the "Скачать PDF" button posts for.
+	applicationPDF(t, base, code, inn, "application.pdf")
+
+	// ACC-5: the officer of 038 finds it by ИНН + code, checks, receives.
+	officer := officeSignIn(t, base, js, "naryn", "Demo!Naryn038")
+	shot(t, officer, "04-board")
+	officeFind(t, officer, inn, code)
+	shot(t, officer, "05-application")
+	officeReceive(t, officer)
+	do(t, officer, "ACC-6 the grant form after receipt", chromedp.WaitVisible(chromedp.CSS("form.decision-grant")))
+	shot(t, officer, "06-received")
+	login, number := officeGrant(t, officer)
+	shot(t, officer, "07-decided")
 
 	// The taxpayer's status page says granted.
-	do(t, subject, "status page", chromedp.Navigate(base+"/status"), chromedp.SendKeys(chromedp.CSS("#code"), code),
-		chromedp.SendKeys(chromedp.CSS("#inn"), inn))
-	page(t, subject, "status", steps(chromedp.Submit(chromedp.CSS("#inn"))), chromedp.WaitVisible(chromedp.CSS("#st-title")))
+	st := statusPage(t, subject, base, code, inn)
 	shot(t, subject, "08-status")
-	if st := bodyText(t, subject); !strings.Contains(st, i18n.T(i18n.RU, "web.status.granted")) || !strings.Contains(st, number) {
+	if !strings.Contains(st, i18n.T(i18n.RU, "web.status.granted")) || !strings.Contains(st, number) {
 		t.Fatalf("status page does not say granted:\n%s", st)
 	}
 
 	// PWD-3: sign in; then three wrong passwords lock, with the message in Russian and Kyrgyz.
-	signIn := func(ctx context.Context, p string) string {
-		do(t, ctx, "sign-in page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login")),
-			chromedp.SendKeys(chromedp.CSS("#login"), login), chromedp.SendKeys(chromedp.CSS("#password"), p))
-		page(t, ctx, "sign in", steps(chromedp.Submit(chromedp.CSS("#password"))), chromedp.WaitVisible(chromedp.CSS("main")))
-		return bodyText(t, ctx)
-	}
-	home := signIn(subject, pw)
+	home := signIn(t, subject, base, login, pw)
 	shot(t, subject, "09-cabinet")
 	if !strings.Contains(home, "Кашкариева Жазгул Бейшенбековна") || !strings.Contains(home, login) {
 		t.Fatalf("CAB-1 cabinet:\n%s", home)
@@ -281,7 +362,7 @@ func accessFlow(t *testing.T, base string, js bool) {
 	intruder := browser(t, js)
 	var last string
 	for i := 0; i < 3; i++ {
-		last = signIn(intruder, "Неверный2018!")
+		last = signIn(t, intruder, base, login, "Неверный2018!")
 	}
 	shot(t, intruder, "10-locked-ru")
 	if !strings.Contains(last, "заблокирован") {
@@ -290,7 +371,7 @@ func accessFlow(t *testing.T, base string, js bool) {
 	if _, err := chromedp.Call(intruder, network.SetCookie, network.SetCookieParams{Name: "lang", Value: "ky", URL: base}); err != nil {
 		t.Fatal(err)
 	}
-	last = signIn(intruder, pw) // even the right password, while locked
+	last = signIn(t, intruder, base, login, pw) // even the right password, while locked
 	shot(t, intruder, "11-locked-ky")
 	kyLocked := i18n.T(i18n.KY, "error.account_locked")
 	if i := strings.Index(kyLocked, "{"); i > 0 {

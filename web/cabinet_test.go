@@ -1,0 +1,46 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"kabinet/internal/dbtest"
+)
+
+// CAB-1 ANN-1: the cabinet offers the annulment form once, whichever of its lists are
+// empty. (The form was repeated inside each empty list's "none" text: four forms, with
+// the same ids, on a cabinet with no notifications, sign-ins or applications to show.)
+func TestPagesCabinetEmptyLists(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dbURL string) {
+		e := newPageEnv(t, dbURL)
+		subject := e.browser("")
+		code := subject.apply(t, pageINN, "AN 4890152", pagePassword)
+		officer := e.browser("")
+		officer.post("/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
+		officer.post("/office/applications/"+code+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
+		officer.post("/office/applications/"+code+"/decision", "outcome", "granted").expect(t, 303, "")
+		a, err := e.db.ApplicationStatus(context.Background(), code, pageINN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.db.Decision(context.Background(), a.DecisionNumber)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subject.post("/login", "login", d.Login, "password", pagePassword).expect(t, 303, "/cabinet")
+		// An account whose notifications were pruned (or that predates them).
+		if _, err := e.db.SQL().Exec("DELETE FROM notifications"); err != nil {
+			t.Fatal(err)
+		}
+		p := subject.get("/cabinet").expect(t, 200, "")
+		p.has(t, pageName, "Нет записей.")
+		if n := strings.Count(p.body, `action="/cabinet/annul`); n != 1 {
+			t.Errorf("ANN-1 the cabinet shows %d annulment forms, want 1", n)
+		}
+		p = subject.post("/cabinet/annul", "passport", "AN 48").expect(t, 422, "")
+		if n := strings.Count(p.body, `id="passport-error"`); n != 1 {
+			t.Errorf("SEC-3 the passport error is shown %d times, want 1", n)
+		}
+	})
+}
