@@ -224,7 +224,10 @@ func (h *Hasher) Verify(ctx context.Context, pw, encoded string) (ok, needsRehas
 
 // VerifyDummy spends the time (and takes the slot) of a real Verify against a hash of
 // this hasher's parameters, for a login that does not exist, so that the answer's
-// timing does not tell which logins exist.
-func (h *Hasher) VerifyDummy(ctx context.Context, pw string) {
-	h.Verify(ctx, pw, h.dummy)
+// timing does not tell which logins exist. Like Verify it returns ErrBusy when no slot
+// is free in time: under load an unknown login must get the same 503 as a known one,
+// not a quick "wrong password" that would both skip the work and tell them apart.
+func (h *Hasher) VerifyDummy(ctx context.Context, pw string) error {
+	_, _, err := h.Verify(ctx, pw, h.dummy)
+	return err
 }

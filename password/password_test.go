@@ -285,7 +285,9 @@ func TestHash(t *testing.T) {
 		}
 	})
 	t.Run("PWD-2 VerifyDummy costs a verify and admits nothing", func(t *testing.T) {
-		h.VerifyDummy(ctx, "anything")
+		if err := h.VerifyDummy(ctx, "anything"); err != nil {
+			t.Fatal(err)
+		}
 		if _, _, err := h.Verify(ctx, "x", h.dummy); err != nil {
 			t.Errorf("dummy hash does not parse: %v", err)
 		}
@@ -315,6 +317,10 @@ func TestBusy(t *testing.T) {
 		}
 		if _, _, err := one.Verify(ctx, "x", one.dummy); err != ErrBusy {
 			t.Errorf("Verify: got %v, want ErrBusy", err)
+		}
+		// An unknown login's dummy check is refused the same way, not answered at once.
+		if err := one.VerifyDummy(ctx, "x"); err != ErrBusy {
+			t.Errorf("VerifyDummy: got %v, want ErrBusy", err)
 		}
 		if r, w := one.Stats(); r != 1 || w != 0 {
 			t.Errorf("running = %d, waiting = %d", r, w)

@@ -88,7 +88,9 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 			}
 			// From the public page the answer must not tell an outsider whether the ИНН
 			// has access: the same refusal, in the same time, as a wrong password.
-			db.hasher.VerifyDummy(ctx, n.CurrentPassword)
+			if err := db.hasher.VerifyDummy(ctx, n.CurrentPassword); err != nil {
+				return app, err
+			}
 			return app, invalidCredentials()
 		}
 		if !n.SignedIn {

@@ -120,7 +120,9 @@ func (db *DB) SignInStaff(ctx context.Context, who Actor, c Credentials) (SignIn
 func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login string, c Credentials, find func() (subject, error)) (SignInResult, error) {
 	var res SignInResult
 	if !plausibleLogin(c.Login) || !utf8.ValidString(c.Password) || utf8.RuneCountInString(c.Password) > 1024 {
-		db.hasher.VerifyDummy(ctx, c.Password)
+		if err := db.hasher.VerifyDummy(ctx, c.Password); err != nil {
+			return res, err
+		}
 		return res, invalidCredentials()
 	}
 	pol, err := db.Policy(ctx)
@@ -159,7 +161,7 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		ok, _, err = db.hasher.Verify(ctx, c.Password, s.hash)
 	} else {
 		// An unknown login costs the same time as a known one.
-		db.hasher.VerifyDummy(ctx, c.Password)
+		err = db.hasher.VerifyDummy(ctx, c.Password)
 	}
 	if err != nil {
 		return res, err

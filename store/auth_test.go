@@ -281,9 +281,9 @@ func (c *countingHasher) Verify(ctx context.Context, pw, enc string) (bool, bool
 	return c.Hasher.Verify(ctx, pw, enc)
 }
 
-func (c *countingHasher) VerifyDummy(ctx context.Context, pw string) {
+func (c *countingHasher) VerifyDummy(ctx context.Context, pw string) error {
 	c.checks.Add(1)
-	c.Hasher.VerifyDummy(ctx, pw)
+	return c.Hasher.VerifyDummy(ctx, pw)
 }
 
 // PWD-3: 50 wrong attempts fired at once through two instances on one database

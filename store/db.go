@@ -27,7 +27,7 @@ import (
 type Hasher interface {
 	Hash(ctx context.Context, pw string) (string, error)
 	Verify(ctx context.Context, pw, encoded string) (ok, needsRehash bool, err error)
-	VerifyDummy(ctx context.Context, pw string)
+	VerifyDummy(ctx context.Context, pw string) error
 }
 
 // Options are the store's dependencies.
