@@ -45,6 +45,7 @@ type DB struct {
 	clock   kabinet.Clock
 	rand    io.Reader
 	hasher  Hasher
+	policy  policyCache
 }
 
 // Open connects to url: "sqlite:PATH" (or a bare path) or "postgres://…".
