@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"kabinet"
 )
@@ -25,28 +26,61 @@ var System = Actor{Name: "system"}
 // serialised and the chain has no forks. Call it last in a transaction: the lock is
 // held until commit.
 func (tx *Tx) audit(ctx context.Context, who Actor, action, subject string, details map[string]any) error {
-	d := "{}"
-	if len(details) > 0 {
-		b, err := json.Marshal(details)
-		if err != nil {
-			return fmt.Errorf("store: audit details: %w", err)
-		}
-		d = string(b)
+	return tx.auditMany(ctx, []auditEntry{{who: who, action: action, subject: subject, details: details}})
+}
+
+// auditEntry is one entry to append.
+type auditEntry struct {
+	who     Actor
+	action  string
+	subject string
+	details map[string]any
+}
+
+// auditMany appends entries, in order, with one move of the head and one insert, as
+// the registry look-ups' group commit needs; audit is its one-entry case.
+func (tx *Tx) auditMany(ctx context.Context, entries []auditEntry) error {
+	if len(entries) == 0 {
+		return nil
 	}
-	var seq int64
+	var last int64
 	var prev string
-	if err := tx.QueryRowContext(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").Scan(&seq, &prev); err != nil {
+	if err := tx.QueryRowContext(ctx, "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash", len(entries)).Scan(&last, &prev); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
-	ev := kabinet.AuditEvent{Seq: seq, At: tx.now, Actor: who.Name, Action: action, Subject: subject,
-		Address: who.Address, Details: d, PrevHash: prev}
-	ev.Hash = auditHash(ev)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor, action, subject, address, details, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		ev.Seq, ms(ev.At), ev.Actor, ev.Action, ev.Subject, ev.Address, ev.Details, ev.PrevHash, ev.Hash); err != nil {
+	var q strings.Builder
+	q.WriteString("INSERT INTO audit_log (seq, at, actor, action, subject, address, details, prev_hash, hash) VALUES ")
+	args := make([]any, 0, 9*len(entries))
+	for i, e := range entries {
+		d := "{}"
+		if len(e.details) > 0 {
+			b, err := json.Marshal(e.details)
+			if err != nil {
+				return fmt.Errorf("store: audit details: %w", err)
+			}
+			d = string(b)
+		}
+		ev := kabinet.AuditEvent{Seq: last - int64(len(entries)) + int64(i) + 1, At: tx.now, Actor: e.who.Name, Action: e.action,
+			Subject: e.subject, Address: e.who.Address, Details: d, PrevHash: prev}
+		ev.Hash = auditHash(ev)
+		prev = ev.Hash
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for k, v := range []any{ev.Seq, ms(ev.At), ev.Actor, ev.Action, ev.Subject, ev.Address, ev.Details, ev.PrevHash, ev.Hash} {
+			if k > 0 {
+				q.WriteString(", ")
+			}
+			args = append(args, v)
+			q.WriteString(tx.db.dialect.param(len(args)))
+		}
+		q.WriteByte(')')
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("store: audit insert: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET hash = $1 WHERE id = 1", ev.Hash); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET hash = $1 WHERE id = 1", prev); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	return nil

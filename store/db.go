@@ -46,6 +46,7 @@ type DB struct {
 	rand    io.Reader
 	hasher  Hasher
 	policy  policyCache
+	lookups *lookupBatcher
 }
 
 // Open connects to url: "sqlite:PATH" (or a bare path) or "postgres://…".
@@ -67,6 +68,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	if db.rand == nil {
 		db.rand = rand.Reader
 	}
+	db.lookups = newLookupBatcher(db)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sdb.PingContext(pctx); err != nil {
@@ -103,7 +105,10 @@ func parseURL(raw string) (dialect, string, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.lookups.stop()
+	return db.sql.Close()
+}
 
 // Engine names the engine: "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.dialect.String() }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"kabinet"
@@ -17,14 +18,86 @@ func (tx *Tx) limit(ctx context.Context, key string, max int, window time.Durati
 		return err
 	}
 	if n > max {
-		retry := fromMS(start).Add(window).Sub(tx.now)
-		if retry < time.Second {
-			retry = time.Second
-		}
-		return kabinet.Errorf(kabinet.KindTooMany, "rate_limited", "too many requests from this client; retry in %s", retry.Round(time.Second)).
-			With("retry_after", int(retry.Round(time.Second).Seconds()))
+		return rateLimited(tx.now, start, window)
 	}
 	return nil
+}
+
+// rateLimited is the refusal of a count past its window's maximum, saying when the
+// window ends.
+func rateLimited(now time.Time, start int64, window time.Duration) error {
+	retry := fromMS(start).Add(window).Sub(now)
+	if retry < time.Second {
+		retry = time.Second
+	}
+	return kabinet.Errorf(kabinet.KindTooMany, "rate_limited", "too many requests from this client; retry in %s", retry.Round(time.Second)).
+		With("retry_after", int(retry.Round(time.Second).Seconds()))
+}
+
+// countMany counts one event for each of keys (a key may repeat) in one statement, as
+// count does for one, and returns each event's number in its key's window and the
+// window's start. Events of one key are numbered in the order given.
+func (tx *Tx) countMany(ctx context.Context, keys []string, window time.Duration) (positions []int, starts []int64, err error) {
+	events := make(map[string]int, len(keys))
+	var distinct []string
+	for _, k := range keys {
+		if events[k] == 0 {
+			distinct = append(distinct, k)
+		}
+		events[k]++
+	}
+	var q strings.Builder
+	args := make([]any, 0, 3*len(distinct)+2)
+	arg := func(v any) string {
+		args = append(args, v)
+		return tx.db.dialect.param(len(args))
+	}
+	now, expired := ms(tx.now), ms(tx.now.Add(-window))
+	q.WriteString("INSERT INTO rate_limits (key, window_start, count) VALUES ")
+	for i, k := range distinct {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "(%s, %s, %s)", arg(k), arg(now), arg(events[k]))
+	}
+	// The parameters are numbered in the order they appear (SQLite's ? is positional).
+	fmt.Fprintf(&q, ` ON CONFLICT (key) DO UPDATE SET
+		count = CASE WHEN rate_limits.window_start <= %s THEN excluded.count ELSE rate_limits.count + excluded.count END,
+		window_start = CASE WHEN rate_limits.window_start <= %s THEN excluded.window_start ELSE rate_limits.window_start END
+		RETURNING key, count, window_start`, arg(expired), arg(expired))
+	rows, err := tx.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: rate limits: %w", err)
+	}
+	defer rows.Close()
+	type counted struct {
+		count int
+		start int64
+	}
+	got := make(map[string]counted, len(distinct))
+	for rows.Next() {
+		var k string
+		var w counted
+		if err := rows.Scan(&k, &w.count, &w.start); err != nil {
+			return nil, nil, fmt.Errorf("store: rate limits: %w", err)
+		}
+		got[k] = w
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: rate limits: %w", err)
+	}
+	positions, starts = make([]int, len(keys)), make([]int64, len(keys))
+	seen := make(map[string]int, len(distinct))
+	for i, k := range keys {
+		w, ok := got[k]
+		if !ok {
+			return nil, nil, fmt.Errorf("store: rate limits: no count returned for %s", k)
+		}
+		seen[k]++
+		positions[i] = w.count - events[k] + seen[k]
+		starts[i] = w.start
+	}
+	return positions, starts, nil
 }
 
 // count adds one to key's window (starting a new window when the old one has passed)

@@ -12,7 +12,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"kabinet"
 	"kabinet/inn"
@@ -400,39 +399,8 @@ func registrationFor(t kabinet.Taxpayer) error {
 // LookupRegistry answers the public form's look-up (ACC-1, ACC-2, SEC-2): rate-limited
 // per client address (the count is held in the database, so it holds across
 // instances), audited in the same transaction, and answering only the form's fields.
+// Look-ups that arrive together share one transaction (see lookup.go); a malformed
+// ИНН is counted but not audited, since nothing was looked up.
 func (db *DB) LookupRegistry(ctx context.Context, who Actor, rawINN string, perMinute int) (FormFields, error) {
-	var f FormFields
-	err := db.inTx(ctx, func(tx *Tx) error {
-		if err := tx.limit(ctx, "lookup:"+who.Address, perMinute, time.Minute); err != nil {
-			return err
-		}
-		id, err := inn.Parse(rawINN)
-		if err != nil {
-			return err // not audited: nothing was looked up
-		}
-		t, err := taxpayer(ctx, tx, id.Value)
-		outcome := "found"
-		if err == nil {
-			err = registrationFor(t)
-		}
-		if err != nil {
-			outcome = kabinet.ErrorCode(err)
-		}
-		if aerr := tx.audit(ctx, who, "registry.lookup", id.Value, map[string]any{"outcome": outcome}); aerr != nil {
-			return aerr
-		}
-		if err != nil {
-			// Commit the audit entry and the rate-limit count, then report the refusal.
-			f = FormFields{}
-			return commitAnd(err)
-		}
-		o, err := office(ctx, tx, t.OfficeCode)
-		if err != nil {
-			return err
-		}
-		f = FormFields{INN: t.INN, Kind: string(t.Kind), Name: t.Name, OfficeCode: o.Code, OfficeNameRU: o.NameRU,
-			OfficeNameKY: o.NameKY, Address: t.Address, Signatory: t.Signatory()}
-		return nil
-	})
-	return f, err
+	return db.lookups.lookup(ctx, &lookupRequest{who: who, rawINN: rawINN, perMinute: perMinute, done: make(chan lookupResult, 1)})
 }

@@ -269,6 +269,64 @@ func TestLookup(t *testing.T) {
 				t.Errorf("after the window: %v", err)
 			}
 		})
+		// Look-ups arriving together are committed together (group commit): the count
+		// stays exact, every answer matches its own question, and the chain holds.
+		t.Run("SEC-2 concurrent look-ups: exact counts, own answers, every one audited", func(t *testing.T) {
+			before, err := db.ListAudit(ctx, store.AuditFilter{Subject: "01503201010123"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			busy := store.Actor{Name: "public", Address: "192.0.2.50"}
+			asks := []struct{ inn, want string }{{"01503201010123", ""}, {"12503199000111", "registration_liquidated"},
+				{"21212198800231", "inn_not_found"}, {"123", "invalid_inn"}, {"20107198200456", ""}}
+			const n = 60
+			codes := make([]string, n)
+			var wg sync.WaitGroup
+			for i := 0; i < n; i++ {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					who, limit := who, 1000
+					if i%2 == 1 {
+						who, limit = busy, 10 // 30 tries against a limit of 10
+					}
+					ask := asks[i%len(asks)]
+					f, err := db.LookupRegistry(ctx, who, ask.inn, limit)
+					codes[i] = kabinet.ErrorCode(err)
+					if err == nil {
+						codes[i] = ""
+						if f.INN != ask.inn {
+							codes[i] = "answer for " + f.INN
+						}
+					}
+				}(i)
+			}
+			wg.Wait()
+			limited := 0
+			for i, c := range codes {
+				switch {
+				case c == "rate_limited" && i%2 == 1:
+					limited++
+				case c != asks[i%len(asks)].want:
+					t.Errorf("look-up %d of %s: got %q, want %q", i, asks[i%len(asks)].inn, c, asks[i%len(asks)].want)
+				}
+			}
+			if limited != 20 {
+				t.Errorf("SEC-2 %d of 30 look-ups over the limit of 10 were refused, want 20", limited)
+			}
+			after, err := db.ListAudit(ctx, store.AuditFilter{Subject: "01503201010123"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(after) - len(before); got < 6 || got > 12 {
+				// 12 asks for it: 6 from the unlimited client, and those of the busy one within its limit.
+				t.Errorf("SEC-2 %d new audit entries for 01503201010123", got)
+			}
+			rep, err := db.VerifyAudit(ctx)
+			if err != nil || !rep.OK() {
+				t.Errorf("SEC-1 the chain after concurrent look-ups: %v %v", err, rep.Breaks)
+			}
+		})
 	})
 }
 

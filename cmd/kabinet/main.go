@@ -27,6 +27,8 @@ Usage:
   kabinet staff add --db URL --login L --role officer|supervisor [--office CODE] [--name NAME]
                                                    create a back-office account; password on stdin
   kabinet audit verify --db URL                    check the audit log's chain; non-zero on a break
+  kabinet bench [--db URL] [--url URL] [--json] [--scenarios hash,login,…] [--seconds N]
+                                                   measure what one box carries (shared BENCH.md)
 
 URL is sqlite:PATH (default sqlite:kabinet.db) or postgres://…
 Every flag also reads from the environment as KABINET_<NAME> (--db: KABINET_DB,
@@ -56,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdServe(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = cmdMigrate(ctx, rest, stdout)
+	case "bench":
+		err = cmdBench(ctx, rest, stdout, stderr)
 	case "registry", "offices", "staff", "audit":
 		if len(rest) == 0 {
 			err = usageError("%s: missing subcommand", cmd)

@@ -1,0 +1,344 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// benchReport is every figure of one `kabinet bench` run; --json prints it as is.
+type benchReport struct {
+	Engine      string            `json:"engine"`
+	Target      string            `json:"target"`
+	Cores       int               `json:"cores"`
+	GoVersion   string            `json:"go"`
+	HashParams  string            `json:"hash_params"`
+	HashSlots   int               `json:"hash_concurrency"`
+	Seconds     float64           `json:"seconds_per_measurement"`
+	MaxRequests int64             `json:"max_requests_per_measurement"`
+	Rows        int               `json:"rows"`
+	Clients     int               `json:"clients"`
+	Adjustments []string          `json:"adjustments"`
+	Hash        *hashFigures      `json:"hash,omitempty"`
+	Login       *loginFigures     `json:"login,omitempty"`
+	Lookup      *lookupFigures    `json:"lookup,omitempty"`
+	Apply       *applyFigures     `json:"apply,omitempty"`
+	Flood       *floodFigures     `json:"flood,omitempty"`
+	Import      *importFigures    `json:"import,omitempty"`
+	Scale       *scaleFigures     `json:"scale,omitempty"`
+	Skipped     map[string]string `json:"skipped,omitempty"`
+	Checks      []benchCheck      `json:"checks"`
+	Failed      int               `json:"failed_checks"`
+	ServerLog   string            `json:"server_log,omitempty"`
+}
+
+type hashFigures struct {
+	PerSecond float64 `json:"hashes_per_s"`
+	Workers   int     `json:"workers"`
+	Hashes    int64   `json:"hashes"`
+	Seconds   float64 `json:"seconds"`
+	P50MS     float64 `json:"p50_ms"`
+}
+
+type loginLevel struct {
+	Clients   int              `json:"clients"`
+	PerSecond float64          `json:"sign_ins_per_s"`
+	P50MS     float64          `json:"p50_ms"`
+	P99MS     float64          `json:"p99_ms"`
+	Requests  int64            `json:"requests"`
+	OK        int64            `json:"ok"`
+	Status5xx int64            `json:"status_5xx"`
+	Status    map[string]int64 `json:"status"`
+	Ratio     float64          `json:"ratio_to_hash"`
+	Seconds   float64          `json:"seconds"`
+	FirstErr  string           `json:"first_error,omitempty"`
+}
+
+type loginFigures struct {
+	Accounts      int          `json:"accounts"`
+	Levels        []loginLevel `json:"levels"`
+	BestRatio     float64      `json:"best_ratio"`
+	BestClients   int          `json:"best_clients"`
+	Ratio64ToBest float64      `json:"ratio_64_to_best"`
+	Total5xx      int64        `json:"status_5xx"`
+}
+
+// rateFigures is one HTTP measurement.
+type rateFigures struct {
+	Clients   int              `json:"clients"`
+	PerSecond float64          `json:"per_s"`
+	P50MS     float64          `json:"p50_ms"`
+	P99MS     float64          `json:"p99_ms"`
+	Requests  int64            `json:"requests"`
+	OK        int64            `json:"ok"`
+	Status5xx int64            `json:"status_5xx"`
+	Status    map[string]int64 `json:"status"`
+	Seconds   float64          `json:"seconds"`
+	StoppedBy string           `json:"stopped_by"`
+	FirstErr  string           `json:"first_error,omitempty"`
+}
+
+func figuresOf(r loadResult) rateFigures {
+	return rateFigures{Clients: r.Clients, PerSecond: round1(r.rate()), P50MS: r.pct(0.50), P99MS: r.pct(0.99),
+		Requests: r.Requests, OK: r.OK, Status5xx: r.count5xx(), Status: r.statusCounts(),
+		Seconds: round2(r.Elapsed.Seconds()), StoppedBy: r.StoppedBy, FirstErr: r.firstError()}
+}
+
+type lookupFigures struct {
+	Lookup rateFigures `json:"lookup"`
+	Empty  rateFigures `json:"empty_handler"`
+	Ratio  float64     `json:"ratio_to_empty"`
+}
+
+type applyFigures struct {
+	rateFigures
+	Prepared int     `json:"prepared_inn"`
+	Ratio    float64 `json:"ratio_to_hash"`
+}
+
+type floodFigures struct {
+	Clients          int              `json:"clients"`
+	Requests         int64            `json:"requests"`
+	Status           map[string]int64 `json:"status"`
+	Status503        int64            `json:"status_503"`
+	NoRetryAfter     int64            `json:"status_503_without_retry_after"`
+	Status5xxNot503  int64            `json:"status_5xx_other"`
+	Seconds          float64          `json:"seconds"`
+	PeakRSSMiB       *float64         `json:"peak_rss_mib"`
+	RSSBeforeMiB     *float64         `json:"rss_before_mib"`
+	RSSNote          string           `json:"rss_note"`
+	InProcess        bool             `json:"rss_includes_load_generator"`
+	Lookups          int64            `json:"lookups"`
+	LookupsOK        int64            `json:"lookups_ok"`
+	LookupP50MS      float64          `json:"lookup_p50_ms"`
+	LookupP99MS      float64          `json:"lookup_p99_ms"`
+	LookupMaxMS      float64          `json:"lookup_max_ms"`
+	LookupStatus     map[string]int64 `json:"lookup_status"`
+	CheckedPerSecond float64          `json:"status_401_per_s"`
+	CheckedPasswords int64            `json:"status_401"`
+	CheckedToHash    float64          `json:"status_401_per_s_to_hash"`
+	UncheckedMin     int64            `json:"status_401_beyond_hash_capacity"`
+}
+
+type importFigures struct {
+	Rows          int64    `json:"rows"`
+	Rejected      int64    `json:"rejected"`
+	Seconds       float64  `json:"seconds"`
+	PerSecond     float64  `json:"rows_per_s"`
+	FileMiB       float64  `json:"file_mib"`
+	RSSBeforeMiB  *float64 `json:"rss_before_mib"`
+	PeakRSSMiB    *float64 `json:"peak_rss_mib"`
+	FirstHalfMiB  *float64 `json:"peak_rss_first_half_mib"`
+	SecondHalfMiB *float64 `json:"peak_rss_second_half_mib"`
+	Flat          bool     `json:"rss_flat"`
+	RegistryRows  int64    `json:"registry_rows_after"`
+}
+
+type scaleFigures struct {
+	SmallRows   int64       `json:"small_registry_rows"`
+	LargeRows   int64       `json:"large_registry_rows"`
+	Small       rateFigures `json:"small"`
+	Large       rateFigures `json:"large"`
+	Ratio       float64     `json:"p99_ratio"`
+	LoadSeconds float64     `json:"load_seconds"`
+}
+
+// benchCheck is one target of BENCH.md against this run's figure.
+type benchCheck struct {
+	Scenario string  `json:"scenario"`
+	Name     string  `json:"name"`
+	Target   string  `json:"target"`
+	Value    float64 `json:"value"`
+	Shown    string  `json:"shown"`
+	Status   string  `json:"status"` // pass, FAIL, n/a
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+func ptr(v float64) *float64 { return &v }
+
+// checks compares the figures with the targets of BENCH.md.
+func (r *benchReport) checks() {
+	r.Checks = nil
+	add := func(scenario, name, target string, value float64, shown string, pass bool) {
+		st := "pass"
+		if !pass {
+			st = "FAIL"
+			r.Failed++
+		}
+		r.Checks = append(r.Checks, benchCheck{Scenario: scenario, Name: name, Target: target, Value: value, Shown: shown, Status: st})
+	}
+	na := func(scenario, name, target, why string) {
+		r.Checks = append(r.Checks, benchCheck{Scenario: scenario, Name: name, Target: target, Shown: why, Status: "n/a"})
+	}
+	if l := r.Login; l != nil && r.Hash != nil {
+		add("login", "best sign-ins/s ÷ hashes/s", "≥ 0.90", l.BestRatio, fmt.Sprintf("%.2f (%d clients)", l.BestRatio, l.BestClients), l.BestRatio >= 0.90)
+		add("login", "64 clients ÷ best", "≥ 0.85", l.Ratio64ToBest, fmt.Sprintf("%.2f", l.Ratio64ToBest), l.Ratio64ToBest >= 0.85)
+		add("login", "5xx answers, all levels", "0", float64(l.Total5xx), fmt.Sprint(l.Total5xx), l.Total5xx == 0)
+	}
+	if l := r.Lookup; l != nil {
+		add("lookup", "look-ups/s ÷ empty handler/s", "≥ 0.50", l.Ratio, fmt.Sprintf("%.3f", l.Ratio), l.Ratio >= 0.50)
+	}
+	if a := r.Apply; a != nil && r.Hash != nil {
+		add("apply", "applications/s ÷ hashes/s", "≥ 0.85", a.Ratio, fmt.Sprintf("%.2f", a.Ratio), a.Ratio >= 0.85)
+	}
+	if f := r.Flood; f != nil {
+		if f.PeakRSSMiB != nil {
+			name := "peak RSS"
+			if f.InProcess {
+				name = "peak RSS (service + load generator: one process)"
+			}
+			add("flood", name, "≤ 256 MiB", *f.PeakRSSMiB, fmt.Sprintf("%.1f MiB", *f.PeakRSSMiB), *f.PeakRSSMiB <= 256)
+		} else {
+			na("flood", "peak RSS", "≤ 256 MiB", f.RSSNote)
+		}
+		add("flood", "look-up p99 during the flood", "< 100 ms", f.LookupP99MS, fmt.Sprintf("%.1f ms", f.LookupP99MS), f.LookupsOK > 0 && f.LookupP99MS < 100)
+		bad := f.Status5xxNot503 + f.NoRetryAfter
+		add("flood", "refusals clean (503 + Retry-After, no other 5xx)", "0 unclean", float64(bad), fmt.Sprintf("%d unclean of %d", bad, f.Requests), bad == 0)
+		if r.Hash != nil {
+			add("flood", "401s within hash capacity (none unchecked)", "≤ 1.1 × hash/s", f.CheckedToHash,
+				fmt.Sprintf("%.2f × hash/s (≥ %d answered without a check)", f.CheckedToHash, f.UncheckedMin), f.UncheckedMin == 0)
+		}
+	}
+	if im := r.Import; im != nil {
+		if r.Engine == "sqlite" {
+			add("import", "rows/s", "≥ 50,000 (SQLite)", im.PerSecond, fmt.Sprintf("%.0f", im.PerSecond), im.PerSecond >= 50000)
+		} else {
+			na("import", "rows/s", "≥ 50,000 (SQLite)", fmt.Sprintf("%.0f (target set for SQLite)", im.PerSecond))
+		}
+		if im.PeakRSSMiB != nil {
+			add("import", "RSS flat (2nd half peak vs 1st)", "≤ +10% or +16 MiB", *im.SecondHalfMiB-*im.FirstHalfMiB,
+				fmt.Sprintf("%+.1f MiB (peak %.1f MiB)", *im.SecondHalfMiB-*im.FirstHalfMiB, *im.PeakRSSMiB), im.Flat)
+		} else {
+			na("import", "RSS flat", "≤ +10% or +16 MiB", "memory not readable")
+		}
+	}
+	if s := r.Scale; s != nil {
+		add("scale", fmt.Sprintf("look-up p99 at %d ÷ at %d rows", s.LargeRows, s.SmallRows), "≤ 2", s.Ratio, fmt.Sprintf("%.2f", s.Ratio), s.Ratio > 0 && s.Ratio <= 2)
+	}
+}
+
+func (r *benchReport) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// writeTable prints the report for people.
+func (r *benchReport) writeTable(w io.Writer) error {
+	fmt.Fprintf(w, "kabinet bench — %s, %s\n", r.Engine, r.Target)
+	fmt.Fprintf(w, "%d cores, %s, argon2id %s, %d hashes at once; %.4g s per measurement, ≤ %d requests each, %d registry rows\n",
+		r.Cores, r.GoVersion, r.HashParams, r.HashSlots, r.Seconds, r.MaxRequests, r.Rows)
+	for _, a := range r.Adjustments {
+		fmt.Fprintf(w, "  · %s\n", a)
+	}
+	fmt.Fprintln(w)
+	const head = "%-7s %-30s %10s %8s %8s %8s %5s %6s  %s\n"
+	fmt.Fprintf(w, head, "", "measurement", "per s", "p50 ms", "p99 ms", "ok", "5xx", "ratio", "notes")
+	num := func(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
+	line := func(scn, what, rate, p50, p99 string, ok, e5 any, ratio, notes string) {
+		fmt.Fprintf(w, head, scn, what, rate, p50, p99, fmt.Sprint(ok), fmt.Sprint(e5), ratio, notes)
+	}
+	row := func(scn, what string, f rateFigures, ratio, want string) {
+		notes := others(f.Status, want)
+		if f.StoppedBy == "data" {
+			notes = strings.TrimSpace(notes + " (stopped: the prepared ИНН ran out)")
+		}
+		if f.FirstErr != "" {
+			notes = strings.TrimSpace(notes + " first error: " + f.FirstErr)
+		}
+		line(scn, what, num(f.PerSecond, 1), num(f.P50MS, 1), num(f.P99MS, 1), f.OK, f.Status5xx, ratio, notes)
+	}
+	if h := r.Hash; h != nil {
+		line("hash", fmt.Sprintf("argon2id, %d workers", h.Workers), num(h.PerSecond, 1), num(h.P50MS, 1), "", h.Hashes, "", "",
+			"the limit of sign-ins and applications")
+	}
+	if l := r.Login; l != nil {
+		for _, lv := range l.Levels {
+			line("login", fmt.Sprintf("sign-in, %d client(s)", lv.Clients), num(lv.PerSecond, 1), num(lv.P50MS, 1), num(lv.P99MS, 1),
+				lv.OK, lv.Status5xx, num(lv.Ratio, 2), others(lv.Status, "200"))
+		}
+	}
+	if l := r.Lookup; l != nil {
+		row("lookup", "empty handler /healthz", l.Empty, "", "200")
+		row("lookup", "registry look-up", l.Lookup, num(l.Ratio, 3), "200")
+	}
+	if a := r.Apply; a != nil {
+		row("apply", fmt.Sprintf("application, %d clients", a.Clients), a.rateFigures, num(a.Ratio, 2), "201")
+	}
+	if f := r.Flood; f != nil {
+		rss := "RSS unknown"
+		if f.PeakRSSMiB != nil {
+			rss = fmt.Sprintf("peak RSS %.1f MiB (from %.1f)", *f.PeakRSSMiB, *f.RSSBeforeMiB)
+		}
+		line("flood", fmt.Sprintf("%d wrong sign-ins at once", f.Clients), num(f.CheckedPerSecond, 1), "", "", f.CheckedPasswords,
+			f.Status503+f.Status5xxNot503, num(f.CheckedToHash, 2), strings.TrimSpace(rss+" "+others(f.Status, "401")))
+		line("flood", "look-up every 20 ms meanwhile", "", num(f.LookupP50MS, 1), num(f.LookupP99MS, 1), f.LookupsOK, "", "",
+			strings.TrimSpace(fmt.Sprintf("max %.1f ms %s", f.LookupMaxMS, others(f.LookupStatus, "200"))))
+	}
+	if im := r.Import; im != nil {
+		mem := "RSS unknown"
+		if im.PeakRSSMiB != nil {
+			mem = fmt.Sprintf("RSS %.1f → peak %.1f MiB (1st half %.1f, 2nd half %.1f)", *im.RSSBeforeMiB, *im.PeakRSSMiB, *im.FirstHalfMiB, *im.SecondHalfMiB)
+		}
+		line("import", fmt.Sprintf("%d rows in %.1f s", im.Rows, im.Seconds), num(im.PerSecond, 0), "", "", im.Rows-im.Rejected, "", "", mem)
+	}
+	if s := r.Scale; s != nil {
+		row("scale", fmt.Sprintf("look-up, %d rows", s.SmallRows), s.Small, "", "200")
+		row("scale", fmt.Sprintf("look-up, %d rows", s.LargeRows), s.Large, num(s.Ratio, 2), "200")
+	}
+	for _, name := range benchScenarios {
+		if why, ok := r.Skipped[name]; ok {
+			fmt.Fprintf(w, "%s: skipped: %s\n", name, why)
+		}
+	}
+	if len(r.Checks) > 0 {
+		fmt.Fprintln(w, "\ntargets (BENCH.md), from this run:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, c := range r.Checks {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.Status, c.Scenario, c.Name, c.Target, c.Shown)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%d of %d targets missed\n", r.Failed, len(r.Checks)-countNA(r.Checks))
+	}
+	if r.ServerLog != "" {
+		fmt.Fprintf(w, "server log kept: %s\n", r.ServerLog)
+	}
+	return nil
+}
+
+func countNA(cs []benchCheck) int {
+	n := 0
+	for _, c := range cs {
+		if c.Status == "n/a" {
+			n++
+		}
+	}
+	return n
+}
+
+// others lists the status counts other than the expected one: "401×3 503×12".
+func others(status map[string]int64, want string) string {
+	var parts []string
+	for _, k := range sortedKeys(status) {
+		if k != want {
+			parts = append(parts, fmt.Sprintf("%s×%d", k, status[k]))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func sortedKeys(m map[string]int64) []string {
+	// Numbers sort as text here ("200" < "401" < "503" < "error"), which is their order.
+	return slices.Sorted(maps.Keys(m))
+}

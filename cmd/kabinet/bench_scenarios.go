@@ -1,0 +1,432 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"kabinet/demo"
+	"kabinet/store"
+)
+
+// The scenarios of BENCH.md. Each measurement is bounded by --seconds and --requests.
+
+func (b *bench) duration() time.Duration { return time.Duration(b.cfg.seconds * float64(time.Second)) }
+
+// hashRate is the argon2id rate of this run (0 before the hash scenario).
+func (b *bench) hashRate() float64 {
+	if b.rep.Hash == nil {
+		return 0
+	}
+	return b.rep.Hash.PerSecond
+}
+
+// ratio divides, 0 when the divisor is.
+func ratio(a, b float64) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return round3(a / b)
+}
+
+// saw notes server errors, so the in-process service's log is kept for reading.
+func (b *bench) saw(res loadResult, refusals bool) {
+	for code, n := range res.Status {
+		if code >= 500 && n > 0 && !(refusals && code == http.StatusServiceUnavailable) {
+			b.serverErrs = true
+		}
+	}
+}
+
+// scenarioHash: argon2id hashes per second on all cores, with the service's
+// parameters and the service's Hasher (its bound on concurrent hashes included).
+func (b *bench) scenarioHash(ctx context.Context) {
+	workers := runtime.NumCPU()
+	res := b.run(ctx, loadSpec{label: "hash: argon2id", clients: workers, duration: b.duration(), requests: b.cfg.requests,
+		do: func(ctx context.Context, _ int, _ int64) (int, error) {
+			if _, err := b.hasher.Hash(ctx, benchPassword); err != nil {
+				return 0, err
+			}
+			return http.StatusOK, nil
+		}})
+	b.rep.Hash = &hashFigures{PerSecond: res.rate(), Workers: workers, Hashes: res.OK, Seconds: round2(res.Elapsed.Seconds()), P50MS: res.pct(0.5)}
+}
+
+func jsonBody(v any) []byte {
+	p, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // maps of strings always marshal
+	}
+	return p
+}
+
+// scenarioLogin: successful sign-ins per second at each level of concurrent clients,
+// each client with an account of its own.
+func (b *bench) scenarioLogin(ctx context.Context) error {
+	if len(b.logins) < maxLoginClients() {
+		return fmt.Errorf("bench: %d accounts for %d sign-in clients", len(b.logins), maxLoginClients())
+	}
+	bodies := make([][]byte, len(b.logins))
+	for i, l := range b.logins {
+		bodies[i] = jsonBody(map[string]string{"login": l, "password": benchPassword})
+	}
+	fig := &loginFigures{Accounts: len(b.logins)}
+	for _, n := range loginLevels {
+		cs := b.clients(n)
+		res := b.run(ctx, loadSpec{label: fmt.Sprintf("login: %d client(s)", n), clients: n, duration: b.duration(), requests: b.cfg.requests,
+			do: func(ctx context.Context, client int, _ int64) (int, error) {
+				st, _, err := post(ctx, cs[client], b.base+"/api/v1/auth/login", bodies[client])
+				return st, err
+			}})
+		closeClients(cs)
+		b.saw(res, false)
+		lv := loginLevel{Clients: n, PerSecond: round1(res.rate()), P50MS: res.pct(0.5), P99MS: res.pct(0.99), Requests: res.Requests,
+			OK: res.OK, Status5xx: res.count5xx(), Status: res.statusCounts(), Ratio: ratio(res.rate(), b.hashRate()),
+			Seconds: round2(res.Elapsed.Seconds()), FirstErr: res.firstError()}
+		fig.Levels = append(fig.Levels, lv)
+		fig.Total5xx += lv.Status5xx
+		if lv.Ratio > fig.BestRatio || fig.BestClients == 0 {
+			fig.BestRatio, fig.BestClients = lv.Ratio, n
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if last := fig.Levels[len(fig.Levels)-1]; last.Clients == maxLoginClients() {
+		fig.Ratio64ToBest = ratio(last.Ratio, fig.BestRatio)
+	}
+	b.rep.Login = fig
+	return nil
+}
+
+// lookupBodies are look-up requests for the given ИНН.
+func lookupBodies(inns []string) [][]byte {
+	out := make([][]byte, len(inns))
+	for i, v := range inns {
+		out[i] = jsonBody(map[string]string{"inn": v})
+	}
+	return out
+}
+
+// lookups runs look-ups with --clients clients, cycling through bodies.
+func (b *bench) lookups(ctx context.Context, label string, bodies [][]byte) loadResult {
+	cs := b.clients(b.cfg.clients)
+	defer closeClients(cs)
+	res := b.run(ctx, loadSpec{label: label, clients: b.cfg.clients, duration: b.duration(), requests: b.cfg.requests,
+		do: func(ctx context.Context, client int, seq int64) (int, error) {
+			st, _, err := post(ctx, cs[client], b.base+"/api/v1/registry/lookup", bodies[int(seq)%len(bodies)])
+			return st, err
+		}})
+	b.saw(res, false)
+	return res
+}
+
+// scenarioLookup: registry look-ups per second beside the empty handler (/healthz,
+// the same server and middleware), one after the other in this run.
+func (b *bench) scenarioLookup(ctx context.Context) {
+	cs := b.clients(b.cfg.clients)
+	empty := b.run(ctx, loadSpec{label: "lookup: empty handler", clients: b.cfg.clients, duration: b.duration(), requests: b.cfg.requests,
+		do: func(ctx context.Context, client int, _ int64) (int, error) {
+			st, _, err := get(ctx, cs[client], b.base+"/healthz")
+			return st, err
+		}})
+	closeClients(cs)
+	b.saw(empty, false)
+	look := b.lookups(ctx, "lookup: registry look-up", lookupBodies(b.lookupINN))
+	b.rep.Lookup = &lookupFigures{Lookup: figuresOf(look), Empty: figuresOf(empty), Ratio: ratio(look.rate(), empty.rate())}
+}
+
+// scenarioApply: applications formed per second (argon2id, the insert, the code), each
+// for an ИНН of its own so that none supersedes another (RST-2).
+func (b *bench) scenarioApply(ctx context.Context) error {
+	n := b.cfg.clients
+	// Enough rows for the run at the hash rate, with room to spare; bounded by --requests.
+	k := max(500, int(math.Ceil(b.hashRate()*b.cfg.seconds*1.5))+2*n)
+	k = int(min(int64(k), b.cfg.requests))
+	lo := b.rowBase + lookupPool + maxLoginClients()
+	b.status("loading %d registry rows, one per application…", k)
+	if err := b.loadRows(ctx, lo, lo+k, "bench-apply"); err != nil {
+		return err
+	}
+	b.clearStatus()
+	bodies := make([][]byte, k)
+	for i := range bodies {
+		bodies[i] = jsonBody(map[string]string{"kind": "access", "inn": demo.GeneratedINN(lo + i), "passport": benchPassport,
+			"password": benchPassword, "password_confirm": benchPassword})
+	}
+	var c *http.Client
+	if b.loopbackV4 {
+		c = httpClient(n, b.sources.dial)
+		c.Transport.(*http.Transport).DisableKeepAlives = true
+		b.rep.Adjustments = append(b.rep.Adjustments, "applications: a connection and a loopback address each, since one address may form "+
+			"only 60 an hour (store.ApplicationsPerHour, a constant outside the policy)")
+	} else {
+		c = httpClient(n, nil)
+		b.rep.Adjustments = append(b.rep.Adjustments, "the service is not on an IPv4 loopback address: every application comes from one address, "+
+			"which may form only 60 an hour (store.ApplicationsPerHour); expect 429")
+	}
+	defer closeClient(c)
+	var next atomic.Int64
+	res := b.run(ctx, loadSpec{label: fmt.Sprintf("apply: %d clients", n), clients: n, duration: b.duration(), requests: b.cfg.requests,
+		do: func(ctx context.Context, _ int, _ int64) (int, error) {
+			i := next.Add(1) - 1
+			if i >= int64(len(bodies)) {
+				return 0, errExhausted
+			}
+			st, _, err := post(ctx, c, b.base+"/api/v1/applications", bodies[i])
+			return st, err
+		}})
+	b.saw(res, false)
+	b.rep.Apply = &applyFigures{rateFigures: figuresOf(res), Prepared: k, Ratio: ratio(res.rate(), b.hashRate())}
+	return nil
+}
+
+// scenarioFlood: --flood clients sign in with wrong passwords at once, for the whole
+// measurement, while a declarant looks an ИНН up every 20 ms. The hashing bound must
+// keep memory down and refuse the excess cleanly (503 + Retry-After); the look-up must
+// stay quick. Each sign-in names a login of its own that does not exist: it costs the
+// same argon2id (VerifyDummy) and locks no account.
+func (b *bench) scenarioFlood(ctx context.Context) {
+	n := b.cfg.flood
+	fig := &floodFigures{Clients: n}
+	if b.pid == os.Getpid() {
+		// Start from a settled heap, not from what the scenarios before left.
+		runtime.GC()
+		debug.FreeOSMemory()
+	}
+	rss := startRSS(b.pid, nil)
+	switch {
+	case rss == nil && b.pid == 0:
+		fig.RSSNote = "unknown: the service runs in another process; give its id with --pid"
+	case rss == nil:
+		fig.RSSNote = fmt.Sprintf("unknown: cannot read /proc/%d/status", b.pid)
+	case b.pid == os.Getpid():
+		fig.RSSNote = "the bench's own process: the service and the load generator together (for the service alone, run it apart and give --url and --pid)"
+		fig.InProcess = true
+	default:
+		fig.RSSNote = fmt.Sprintf("process %d", b.pid)
+	}
+
+	lookURL := b.base + "/api/v1/registry/lookup"
+	bodies := lookupBodies(b.lookupINN)
+	pc := b.clients(1)[0]
+	defer closeClient(pc)
+	post(ctx, pc, lookURL, bodies[0]) // open the connection before the flood
+	var probe []time.Duration
+	probeStatus := map[int]int64{}
+	quit, probeDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(probeDone)
+		for i := 0; ; i++ {
+			select {
+			case <-quit:
+				return
+			default:
+			}
+			t0 := time.Now()
+			st, _, err := post(ctx, pc, lookURL, bodies[i%len(bodies)])
+			d := time.Since(t0)
+			if err != nil && ctx.Err() != nil {
+				return
+			}
+			probe = append(probe, d)
+			probeStatus[st]++
+			if wait := 20*time.Millisecond - d; wait > 0 {
+				select {
+				case <-quit:
+					return
+				case <-time.After(wait):
+				}
+			}
+		}
+	}()
+
+	tag := make([]byte, 4)
+	rand.Read(tag)
+	run := hex.EncodeToString(tag)
+	var noRetry atomic.Int64
+	cs := b.clients(n)
+	res := b.run(ctx, loadSpec{label: fmt.Sprintf("flood: %d wrong sign-ins", n), clients: n, duration: b.duration(), requests: b.cfg.requests,
+		do: func(ctx context.Context, client int, seq int64) (int, error) {
+			body := jsonBody(map[string]string{"login": fmt.Sprintf("bench-%s-%d", run, seq), "password": benchWrong})
+			st, h, err := post(ctx, cs[client], b.base+"/api/v1/auth/login", body)
+			if st == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
+				noRetry.Add(1)
+			}
+			return st, err
+		}})
+	closeClients(cs)
+	close(quit)
+	<-probeDone
+	b.saw(res, true)
+	if rss != nil {
+		m := rss.stop()
+		fig.PeakRSSMiB, fig.RSSBeforeMiB = ptr(toMiB(m.Peak)), ptr(toMiB(m.Before))
+	}
+	fig.Requests, fig.Status, fig.Seconds = res.Requests, res.statusCounts(), round2(res.Elapsed.Seconds())
+	fig.Status503 = res.Status[http.StatusServiceUnavailable]
+	fig.Status5xxNot503 = res.count5xx() - fig.Status503
+	fig.NoRetryAfter = noRetry.Load()
+	fig.CheckedPasswords = res.Status[http.StatusUnauthorized]
+	fig.CheckedPerSecond = round1(float64(fig.CheckedPasswords) / max(res.Elapsed.Seconds(), 1e-9))
+	// Each 401 claims a password was checked: more of them than the hasher can check in
+	// the time means some were answered without a check (a busy hasher must answer 503).
+	if h := b.hashRate(); h > 0 {
+		fig.UncheckedMin = max(0, fig.CheckedPasswords-int64(math.Ceil(1.1*h*res.Elapsed.Seconds())))
+		fig.CheckedToHash = ratio(fig.CheckedPerSecond, h)
+	}
+	slices.Sort(probe)
+	fig.Lookups = int64(len(probe))
+	fig.LookupsOK = probeStatus[http.StatusOK]
+	fig.LookupP50MS, fig.LookupP99MS, fig.LookupMaxMS = quantileMS(probe, 0.5), quantileMS(probe, 0.99), quantileMS(probe, 1)
+	fig.LookupStatus = loadResult{Status: probeStatus}.statusCounts()
+	b.rep.Flood = fig
+}
+
+// scenarioImportScale imports --rows generated rows with the registry importer, and
+// compares the look-up's p99 on a small registry (10,000 rows, or a tenth of --rows)
+// with that on the registry after the import.
+func (b *bench) scenarioImportScale(ctx context.Context, doImport, doScale bool) error {
+	small := min(10_000, b.cfg.rows/10)
+	lo := 0
+	var sc *scaleFigures
+	var loadStart time.Time
+	if doScale {
+		loadStart = time.Now()
+		b.status("loading %d registry rows for the small registry…", small)
+		if err := b.loadRows(ctx, 0, small, "bench-scale"); err != nil {
+			return err
+		}
+		b.clearStatus()
+		n, err := b.registryRows(ctx)
+		if err != nil {
+			return err
+		}
+		sc = &scaleFigures{SmallRows: n}
+		sc.Small = figuresOf(b.lookups(ctx, fmt.Sprintf("scale: look-up, %d rows", n), scaleBodies(small)))
+		lo = small
+	}
+	im, err := b.importRows(ctx, lo, lo+b.cfg.rows)
+	if err != nil {
+		return err
+	}
+	if doImport {
+		b.rep.Import = im
+	}
+	if doScale {
+		sc.LoadSeconds = round2(time.Since(loadStart).Seconds() - sc.Small.Seconds)
+		sc.LargeRows = im.RegistryRows
+		sc.Large = figuresOf(b.lookups(ctx, fmt.Sprintf("scale: look-up, %d rows", sc.LargeRows), scaleBodies(lo+b.cfg.rows)))
+		if sc.Small.P99MS > 0 {
+			sc.Ratio = round2(sc.Large.P99MS / sc.Small.P99MS)
+		}
+		b.rep.Scale = sc
+	}
+	return nil
+}
+
+// scaleBodies are look-ups of random generated rows below upto.
+func scaleBodies(upto int) [][]byte {
+	r := mrand.New(mrand.NewPCG(uint64(upto), 2026))
+	inns := make([]string, 4096)
+	for i := range inns {
+		inns[i] = demo.GeneratedINN(r.IntN(upto))
+	}
+	return lookupBodies(inns)
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// importRows writes rows lo..hi-1 to a temporary CSV file and imports it as `kabinet
+// registry import` does, streaming, while following the memory of this process (the
+// importer).
+func (b *bench) importRows(ctx context.Context, lo, hi int) (*importFigures, error) {
+	f, err := os.CreateTemp("", "kabinet-bench-registry-*.csv")
+	if err != nil {
+		return nil, fmt.Errorf("bench: registry file: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	b.status("writing %d generated registry rows to %s…", hi-lo, f.Name())
+	if err := writeBenchRows(f, lo, hi); err != nil {
+		return nil, fmt.Errorf("bench: write %s: %w", f.Name(), err)
+	}
+	size, err := f.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bench: %s: %w", f.Name(), err)
+	}
+	b.clearStatus()
+	cr := &countingReader{r: f}
+	share := func() float64 { return float64(cr.n.Load()) / float64(max(size, 1)) }
+	runtime.GC()
+	debug.FreeOSMemory()
+	rss := startRSS(os.Getpid(), share)
+	start := time.Now()
+	stop := b.progressLine(func() string {
+		return fmt.Sprintf("%-30s %5.1f%% %6.1f s", fmt.Sprintf("import: %d rows", hi-lo), 100*share(), time.Since(start).Seconds())
+	})
+	var first string
+	rep, err := b.db.ImportRegistry(ctx, benchActor, filepath.Base(f.Name()), store.FormatCSV, bufio.NewReaderSize(cr, 1<<16), func(e store.LineError) {
+		if first == "" {
+			first = e.String()
+		}
+	})
+	el := time.Since(start)
+	stop()
+	var mem rssFigures
+	if rss != nil {
+		mem = rss.stop()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bench: import: %w", err)
+	}
+	if rep.Rejected > 0 {
+		return nil, fmt.Errorf("bench: import rejected %d generated rows, the first: %s", rep.Rejected, first)
+	}
+	im := &importFigures{Rows: int64(rep.Read), Rejected: int64(rep.Rejected), Seconds: round2(el.Seconds()),
+		PerSecond: round1(float64(rep.Loaded) / max(el.Seconds(), 1e-9)), FileMiB: toMiB(size)}
+	if rss != nil {
+		if mem.FirstHalf == 0 {
+			mem.FirstHalf = mem.Before
+		}
+		if mem.SecondHalf == 0 {
+			mem.SecondHalf = mem.FirstHalf
+		}
+		// Flat: the second half of the file costs no more memory than the first (within
+		// a GC cycle's wobble): the importer streams.
+		im.Flat = mem.SecondHalf <= max(mem.FirstHalf+mem.FirstHalf/10, mem.FirstHalf+16*mib)
+		im.RSSBeforeMiB, im.PeakRSSMiB = ptr(toMiB(mem.Before)), ptr(toMiB(mem.Peak))
+		im.FirstHalfMiB, im.SecondHalfMiB = ptr(toMiB(mem.FirstHalf)), ptr(toMiB(mem.SecondHalf))
+	}
+	if im.RegistryRows, err = b.registryRows(ctx); err != nil {
+		return nil, err
+	}
+	return im, nil
+}

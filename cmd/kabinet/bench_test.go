@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"kabinet/internal/dbtest"
+)
+
+// tinyBench are flags that make every scenario quick: cheap hashes, short measurements,
+// few requests and rows. The figures are checked for presence and sanity, never
+// against the targets: those depend on the machine.
+var tinyBench = []string{"--json", "--seconds", "0.3", "--requests", "200", "--rows", "2000", "--flood", "50", "--clients", "4",
+	"--hash-memory", "64", "--hash-time", "1", "--hash-wait", "2s"}
+
+// figure walks a decoded JSON object along path ("login.levels.0.ok").
+func figure(t *testing.T, m map[string]any, path string) any {
+	t.Helper()
+	var cur any = m
+	for _, k := range strings.Split(path, ".") {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[k]
+			if !ok {
+				t.Fatalf("the JSON lacks %s (at %q)", path, k)
+			}
+			cur = v
+		case []any:
+			i := 0
+			for _, r := range k {
+				i = i*10 + int(r-'0')
+			}
+			if i >= len(c) {
+				t.Fatalf("the JSON lacks %s: %d elements", path, len(c))
+			}
+			cur = c[i]
+		default:
+			t.Fatalf("the JSON lacks %s: %T at %q", path, cur, k)
+		}
+	}
+	return cur
+}
+
+// positive checks that each path holds a number above zero.
+func positive(t *testing.T, m map[string]any, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		v, ok := figure(t, m, p).(float64)
+		if !ok || !(v > 0) {
+			t.Errorf("%s = %v, want a positive number", p, figure(t, m, p))
+		}
+	}
+}
+
+func decodeReport(t *testing.T, out string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("--json printed no JSON object: %v\n%s", err, out)
+	}
+	return m
+}
+
+func TestBenchEveryScenario(t *testing.T) {
+	for _, e := range dbtest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			url := dbtest.URL(t, e)
+			code, out, errs := kabinetCmd(t, "", append([]string{"bench", "--db", url}, tinyBench...)...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, errs)
+			}
+			m := decodeReport(t, out)
+			if m["engine"] != e.Name {
+				t.Errorf("engine %v, want %s", m["engine"], e.Name)
+			}
+			if s, ok := m["skipped"]; ok {
+				t.Errorf("scenarios skipped in-process: %v", s)
+			}
+			positive(t, m, "hash.hashes_per_s", "hash.hashes", "login.accounts", "login.best_ratio", "login.ratio_64_to_best")
+			levels := figure(t, m, "login.levels").([]any)
+			if len(levels) != len(loginLevels) {
+				t.Fatalf("login levels: %d, want %d", len(levels), len(loginLevels))
+			}
+			for i, want := range loginLevels {
+				lv := levels[i].(map[string]any)
+				if lv["clients"] != float64(want) {
+					t.Errorf("level %d: clients %v, want %d", i, lv["clients"], want)
+				}
+				positive(t, lv, "sign_ins_per_s", "ok", "p99_ms", "ratio_to_hash")
+				if lv["ok"].(float64) > lv["requests"].(float64) || lv["p50_ms"].(float64) > lv["p99_ms"].(float64) {
+					t.Errorf("level %d not sane: %v", want, lv)
+				}
+				if _, ok := lv["status"].(map[string]any)["500"]; ok {
+					t.Errorf("sign-in answered 500: %v", lv)
+				}
+			}
+			positive(t, m, "lookup.lookup.per_s", "lookup.lookup.ok", "lookup.lookup.p99_ms", "lookup.empty_handler.per_s",
+				"lookup.empty_handler.p99_ms", "lookup.ratio_to_empty")
+			positive(t, m, "apply.per_s", "apply.ok", "apply.p99_ms", "apply.ratio_to_hash", "apply.prepared_inn")
+			if figure(t, m, "apply.ok").(float64) > figure(t, m, "apply.prepared_inn").(float64) {
+				t.Error("more applications formed than ИНН prepared: some superseded another")
+			}
+			positive(t, m, "flood.requests", "flood.peak_rss_mib", "flood.rss_before_mib", "flood.lookups_ok", "flood.lookup_p99_ms",
+				"flood.status_401_per_s_to_hash")
+			figure(t, m, "flood.status_401_beyond_hash_capacity")
+			if v := figure(t, m, "flood.status_5xx_other").(float64); v != 0 {
+				t.Errorf("the flood got %v server errors other than 503", v)
+			}
+			positive(t, m, "import.rows", "import.rows_per_s", "import.peak_rss_mib", "import.registry_rows_after")
+			if rows := figure(t, m, "import.registry_rows_after").(float64); rows < 2000 {
+				t.Errorf("registry after import: %v rows, want ≥ 2000", rows)
+			}
+			positive(t, m, "scale.small_registry_rows", "scale.large_registry_rows", "scale.small.p99_ms", "scale.large.p99_ms", "scale.p99_ratio")
+			if figure(t, m, "scale.large_registry_rows").(float64) <= figure(t, m, "scale.small_registry_rows").(float64) {
+				t.Error("scale: the large registry is not larger")
+			}
+			checks := figure(t, m, "checks").([]any)
+			if len(checks) != 12 {
+				t.Errorf("%d checks, want 12 (every target of BENCH.md, and the flood's answers)", len(checks))
+			}
+			for _, c := range checks {
+				st := c.(map[string]any)["status"]
+				if st != "pass" && st != "FAIL" && st != "n/a" {
+					t.Errorf("check status %v", c)
+				}
+			}
+			if !strings.Contains(errs, "\r") {
+				t.Error("no progress line on standard error")
+			}
+		})
+	}
+}
+
+// The table names every scenario and the targets.
+func TestBenchTable(t *testing.T) {
+	url := dbtest.URL(t, dbtest.Engines[0])
+	args := append([]string{"bench", "--db", url, "--scenarios", "hash,lookup"}, tinyBench[1:]...)
+	code, out, errs := kabinetCmd(t, "", args...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"argon2id", "empty handler /healthz", "registry look-up", "look-ups/s ÷ empty handler/s", "policy raised"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the table lacks %q:\n%s", want, out)
+		}
+	}
+	// A second run on the same database is allowed (the bench marked it), and the
+	// policy it raised was restored.
+	if code, _, errs := kabinetCmd(t, "", args...); code != 0 {
+		t.Fatalf("second run: exit %d\n%s", code, errs)
+	}
+	var v string
+	if err := openForTest(t, url).QueryRow("SELECT value FROM settings WHERE key = 'policy'").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(v, `"LookupsPerMinute":30`) || !strings.Contains(v, `"AddressFailuresPerHour":30`) {
+		t.Errorf("policy not restored: %s", v)
+	}
+}
+
+func TestBenchRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--url", "http://192.0.2.1:8080"}, 2, "only at this machine"},
+		{[]string{"--url", "http://kabinet.example.kg"}, 2, "only at this machine"},
+		{[]string{"--scenarios", "hash,nap"}, 2, `unknown scenario "nap"`},
+		{[]string{"--seconds", "0"}, 2, "--seconds"},
+		{[]string{"--pid", "1"}, 2, "--pid"},
+		{[]string{"--hash-time", "0"}, 2, "hash parameters"},
+	} {
+		code, _, errs := kabinetCmd(t, "", append([]string{"bench"}, tc.args...)...)
+		if code != tc.code || !strings.Contains(errs, tc.want) {
+			t.Errorf("bench %v: exit %d, want %d with %q:\n%s", tc.args, code, tc.code, tc.want, errs)
+		}
+	}
+	// A database holding someone's accounts is not the bench's to write into.
+	url := dbtest.URL(t, dbtest.Engines[0])
+	if code, _, errs := kabinetCmd(t, "", "migrate", "--db", url); code != 0 {
+		t.Fatal(errs)
+	}
+	db := openForTest(t, url)
+	if _, err := db.Exec(`INSERT INTO accounts (login, inn, password_hash, code_word_hash, status, created_at, last_activity_at, password_changed_at)
+		VALUES ('np0000000001', '11705198700772', 'x', '', 'active', 0, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := kabinetCmd(t, "", append([]string{"bench", "--db", url, "--scenarios", "lookup"}, tinyBench[1:]...)...); code != 1 || !strings.Contains(errs, "scratch database") {
+		t.Errorf("a database with accounts: exit %d\n%s", code, errs)
+	}
+}
+
+// With --url the bench aims at a running service; without --db the scenarios that
+// need the database are skipped with the reason.
+func TestBenchURL(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "kabinet.db")
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", dbURL, "--addr", "127.0.0.1:0", "--ops-addr", "", "--hash-memory", "64", "--hash-time", "1"},
+			strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	var base string
+	buf := make([]byte, 4096)
+	var got strings.Builder
+	deadline := time.Now().Add(30 * time.Second)
+	for base == "" && time.Now().Before(deadline) {
+		n, err := pr.Read(buf)
+		got.Write(buf[:n])
+		if i := strings.Index(got.String(), "serving "); i >= 0 {
+			if f := strings.Fields(got.String()[i+len("serving "):]); len(f) > 0 {
+				base = f[0]
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" {
+		t.Fatalf("serve printed no address:\n%s", got.String())
+	}
+
+	code, out, errs := kabinetCmd(t, "", append([]string{"bench", "--url", base, "--scenarios", "hash,lookup,import"}, tinyBench...)...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	m := decodeReport(t, out)
+	positive(t, m, "hash.hashes_per_s")
+	for _, s := range []string{"lookup", "import"} {
+		if why, _ := figure(t, m, "skipped."+s).(string); !strings.Contains(why, "--db") {
+			t.Errorf("%s: skipped for %q, want the reason naming --db", s, why)
+		}
+	}
+
+	code, out, errs = kabinetCmd(t, "", append([]string{"bench", "--url", base, "--db", dbURL, "--scenarios", "lookup"}, tinyBench...)...)
+	if code != 0 {
+		t.Fatalf("with --db: exit %d\n%s", code, errs)
+	}
+	m = decodeReport(t, out)
+	positive(t, m, "lookup.lookup.per_s", "lookup.ratio_to_empty")
+	if n := figure(t, m, "lookup.lookup.status").(map[string]any)["429"]; n != nil {
+		t.Errorf("look-ups limited although the bench raised the policy: %v", n)
+	}
+
+	// --db naming another database than the service's is caught.
+	other := dbtest.URL(t, dbtest.Engines[0])
+	if code, _, errs := kabinetCmd(t, "", append([]string{"bench", "--url", base, "--db", other, "--scenarios", "lookup"}, tinyBench...)...); code != 1 || !strings.Contains(errs, "another database") {
+		t.Errorf("a --db the service does not use: exit %d\n%s", code, errs)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Error("serve did not shut down")
+	}
+}
