@@ -117,8 +117,51 @@ func (db *DB) SignInStaff(ctx context.Context, who Actor, c Credentials) (SignIn
 	})
 }
 
+// admit waits for a place among the sign-ins in progress (Options.SignIns).
+func (db *DB) admit(ctx context.Context) (release func(), err error) {
+	if db.signIns == nil {
+		return func() {}, nil
+	}
+	select {
+	case db.signIns <- struct{}{}:
+		return func() { <-db.signIns }, nil
+	default:
+	}
+	t := time.NewTimer(db.signInWait)
+	defer t.Stop()
+	select {
+	case db.signIns <- struct{}{}:
+		return func() { <-db.signIns }, nil
+	case <-t.C:
+		return nil, password.ErrBusy
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", password.ErrBusy, ctx.Err())
+	}
+}
+
+// unreserve gives back an attempt that was reserved but whose password could not be
+// checked (no hashing slot in time): a busy service must not count toward anyone's
+// lock. If this attempt set the lock, the lock goes with it.
+func (db *DB) unreserve(ctx context.Context, key string, r reservation, pol kabinet.Policy) {
+	setLock := 0
+	if r.n == pol.MaxFailures && r.lockedUntil > 0 {
+		setLock = 1
+	}
+	db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE login_attempts SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+			locked_until = CASE WHEN CAST($2 AS INTEGER) = 1 AND locked_until = CAST($3 AS BIGINT) THEN 0 ELSE locked_until END
+			WHERE login_key = $1`, key, setLock, r.lockedUntil)
+		return err
+	})
+}
+
 func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login string, c Credentials, find func() (subject, error)) (SignInResult, error) {
 	var res SignInResult
+	release, err := db.admit(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer release()
 	if !plausibleLogin(c.Login) || !utf8.ValidString(c.Password) || utf8.RuneCountInString(c.Password) > 1024 {
 		if err := db.hasher.VerifyDummy(ctx, c.Password); err != nil {
 			return res, err
@@ -164,6 +207,9 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		err = db.hasher.VerifyDummy(ctx, c.Password)
 	}
 	if err != nil {
+		if errors.Is(err, password.ErrBusy) {
+			db.unreserve(context.WithoutCancel(ctx), key, r, pol)
+		}
 		return res, err
 	}
 	if ok && s.totpSecret != "" && !validTOTP(s.totpSecret, c.OTP, db.clock.Now()) {

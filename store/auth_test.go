@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -350,5 +351,87 @@ func TestSignInFailsClosed(t *testing.T) {
 		if kabinet.ErrorCode(err) != "unavailable" {
 			t.Errorf("PWD-3 with the count unwritable: %v", err)
 		}
+	})
+}
+
+// gateHasher lets a test hold a password check open, or answer busy.
+type gateHasher struct {
+	*password.Hasher
+	busy    atomic.Bool
+	entered chan struct{}
+	hold    chan struct{}
+}
+
+func (g *gateHasher) Verify(ctx context.Context, pw, enc string) (bool, bool, error) {
+	if g.busy.Load() {
+		return false, false, password.ErrBusy
+	}
+	if g.hold != nil {
+		g.entered <- struct{}{}
+		<-g.hold
+	}
+	return g.Hasher.Verify(ctx, pw, enc)
+}
+
+func (g *gateHasher) VerifyDummy(ctx context.Context, pw string) error {
+	_, _, err := g.Verify(ctx, pw, "")
+	return err
+}
+
+// A flood of sign-ins waits at the door, not in the database: past the bound a sign-in
+// is refused busy (503) before any attempt is counted; and an attempt whose password
+// could not be checked for lack of a hashing slot counts toward no lock (PWD-3).
+func TestSignInAdmission(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		db, clock := open(t, url)
+		login := granted(t, db, "Луна2018!")
+		ctx := context.Background()
+		g := &gateHasher{Hasher: testHasher()}
+		inst, err := store.Open(ctx, url, store.Options{Clock: clock, Hasher: g, SignIns: 1, SignInWait: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer inst.Close()
+		who := store.Actor{Name: "public", Address: "192.0.2.77"}
+		wrong := store.Credentials{Login: login, Password: "Неверный2018!"}
+		t.Run("PWD-3 SEC-2 past the bound: busy, and nothing counted", func(t *testing.T) {
+			g.entered, g.hold = make(chan struct{}), make(chan struct{})
+			first := make(chan error)
+			go func() {
+				_, err := inst.SignIn(ctx, who, wrong)
+				first <- err
+			}()
+			<-g.entered // the first sign-in holds the only place, inside its check
+			for i := 0; i < 5; i++ {
+				if _, err := inst.SignIn(ctx, who, wrong); !errors.Is(err, password.ErrBusy) {
+					t.Fatalf("sign-in %d past the bound: %v", i+2, err)
+				}
+			}
+			close(g.hold)
+			if err := <-first; kabinet.ErrorCode(err) != "invalid_credentials" {
+				t.Fatalf("the admitted sign-in: %v", err)
+			}
+			g.entered, g.hold = nil, nil
+			// Only the admitted attempt counted: two more wrong ones lock, not fewer.
+			if _, err := inst.SignIn(ctx, who, wrong); kabinet.ErrorCode(err) != "invalid_credentials" {
+				t.Fatalf("second failure: %v", err)
+			}
+			if _, err := inst.SignIn(ctx, who, wrong); kabinet.ErrorCode(err) != "account_locked" {
+				t.Fatalf("third failure: %v", err)
+			}
+			clock.Advance(21 * time.Minute)
+		})
+		t.Run("PWD-3 no hashing slot: the attempt is given back", func(t *testing.T) {
+			g.busy.Store(true)
+			for i := 0; i < 5; i++ {
+				if _, err := inst.SignIn(ctx, who, wrong); !errors.Is(err, password.ErrBusy) {
+					t.Fatalf("busy sign-in %d: %v", i+1, err)
+				}
+			}
+			g.busy.Store(false)
+			if _, err := inst.SignIn(ctx, who, store.Credentials{Login: login, Password: "Луна2018!"}); err != nil {
+				t.Fatalf("five busy answers locked the account: %v", err)
+			}
+		})
 	})
 }

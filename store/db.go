@@ -36,6 +36,12 @@ type Options struct {
 	Clock  kabinet.Clock // defaults to the system clock
 	Rand   io.Reader     // defaults to crypto/rand
 	Hasher Hasher        // required for services that take passwords
+	// SignIns bounds the sign-ins in progress on this instance (0: no bound); one that
+	// cannot start within SignInWait is refused with password.ErrBusy (503) before it
+	// touches the database. A flood of sign-ins then queues here, not as a wave of
+	// write transactions in front of everything else, and memory stays bounded.
+	SignIns    int
+	SignInWait time.Duration
 }
 
 // DB is an open database with the services built on it.
@@ -54,6 +60,9 @@ type DB struct {
 	// backs off, which under load cost half the throughput in bursts. Other processes
 	// on the same file still meet the busy handler.
 	writer sync.Mutex
+	// signIns admits sign-ins (Options.SignIns); nil admits all.
+	signIns    chan struct{}
+	signInWait time.Duration
 }
 
 // Open connects to url: "sqlite:PATH" (or a bare path) or "postgres://…".
@@ -76,6 +85,9 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		db.rand = rand.Reader
 	}
 	db.lookups = newLookupBatcher(db)
+	if opt.SignIns > 0 {
+		db.signIns, db.signInWait = make(chan struct{}, opt.SignIns), opt.SignInWait
+	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sdb.PingContext(pctx); err != nil {

@@ -83,6 +83,7 @@ type bench struct {
 	logins     []string
 	supervisor store.StaffActor
 	rep        benchReport
+	dbURL      string // the in-process service's database, for the flood's service process
 	logName    string // the in-process service's log
 	serverErrs bool   // a 5xx was seen: keep the server log
 	sources    sourceAddresses
@@ -320,7 +321,7 @@ func (b *bench) startService(ctx context.Context) (stop func(), err error) {
 		cleanup()
 		return nil, err
 	}
-	b.db, b.pid, b.loopbackV4, b.logName = a.db, os.Getpid(), true, logf.Name()
+	b.db, b.pid, b.loopbackV4, b.logName, b.dbURL = a.db, os.Getpid(), true, logf.Name(), f.db
 	b.base = "http://" + a.pubLn.Addr().String()
 	b.rep.Engine = a.db.Engine()
 	b.rep.Target = "service in-process at " + b.base

@@ -4,13 +4,28 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"kabinet/internal/dbtest"
 )
+
+// TestMain lets the test binary stand in for kabinet where the bench starts the service
+// as a process of its own (the flood): then it runs the command, not the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv(benchChildEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
 
 // tinyBench are flags that make every scenario quick: cheap hashes, short measurements,
 // few requests and rows. The figures are checked for presence and sanity, never
@@ -108,6 +123,10 @@ func TestBenchEveryScenario(t *testing.T) {
 			positive(t, m, "flood.requests", "flood.peak_rss_mib", "flood.rss_before_mib", "flood.lookups_ok", "flood.lookup_p99_ms",
 				"flood.status_401_per_s_to_hash")
 			figure(t, m, "flood.status_401_beyond_hash_capacity")
+			if note := figure(t, m, "flood.rss_note").(string); !strings.Contains(note, "service process of its own") ||
+				figure(t, m, "flood.rss_includes_load_generator").(bool) {
+				t.Errorf("the flood's memory is not the service's alone: %s", note)
+			}
 			if v := figure(t, m, "flood.status_5xx_other").(float64); v != 0 {
 				t.Errorf("the flood got %v server errors other than 503", v)
 			}

@@ -112,7 +112,11 @@ func newApp(ctx context.Context, f serverFlags, clock kabinet.Clock, stdout, std
 	if err != nil {
 		return nil, err
 	}
-	db, err := openStore(ctx, f.db, !f.noMigrate, store.Options{Clock: clock, Hasher: h}, stdout)
+	// Sign-ins in progress: twice the hashing slots, so a slot that frees always finds
+	// the next check ready, while a flood waits at the door (up to --hash-wait, then
+	// 503) instead of queueing its database writes in front of everything else.
+	db, err := openStore(ctx, f.db, !f.noMigrate, store.Options{Clock: clock, Hasher: h,
+		SignIns: 2 * f.hashParallel, SignInWait: f.hashWait}, stdout)
 	if err != nil {
 		return nil, err
 	}
