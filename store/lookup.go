@@ -76,6 +76,8 @@ func (b *lookupBatcher) lookup(ctx context.Context, r *lookupRequest) (FormField
 	select {
 	case res := <-r.done:
 		return res.fields, res.err
+	case <-b.done: // closed with the request still queued
+		return FormFields{}, kabinet.Errorf(kabinet.KindUnavailable, "unavailable", "store: closed")
 	case <-ctx.Done():
 		return FormFields{}, b.db.unavailable("look-up", ctx.Err())
 	}

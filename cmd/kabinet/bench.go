@@ -565,6 +565,7 @@ func (b *bench) createAccounts(ctx context.Context, n int) error {
 		return err
 	}
 	b.logins = make([]string, n)
+	decisions := make([]time.Duration, 0, n)
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -577,10 +578,13 @@ func (b *bench) createAccounts(ctx context.Context, n int) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				login, err := b.grant(ctx, i)
+				login, took, err := b.grant(ctx, i)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
+				}
+				if err == nil {
+					decisions = append(decisions, took)
 				}
 				b.logins[i] = login
 				done++
@@ -597,11 +601,15 @@ func (b *bench) createAccounts(ctx context.Context, n int) error {
 	if firstErr != nil {
 		return firstErr
 	}
+	slices.Sort(decisions)
+	b.rep.Decision = &decisionFigures{Decisions: len(decisions), Workers: runtime.NumCPU(),
+		P50MS: quantileMS(decisions, 0.5), P99MS: quantileMS(decisions, 0.99), MaxMS: quantileMS(decisions, 1)}
 	return ctx.Err()
 }
 
-// grant takes account i through the access flow and returns its login.
-func (b *bench) grant(ctx context.Context, i int) (string, error) {
+// grant takes account i through the access flow and returns its login and how long
+// the decision took (ACC-6, ACC-7: the account, its login, the decision and its audit).
+func (b *bench) grant(ctx context.Context, i int) (string, time.Duration, error) {
 	inn := demo.GeneratedINN(b.rowBase + lookupPool + i)
 	// Each applicant from an address of its own, as at the offices' computers; one
 	// address may form only store.ApplicationsPerHour applications an hour.
@@ -609,16 +617,17 @@ func (b *bench) grant(ctx context.Context, i int) (string, error) {
 	app, err := b.db.CreateApplication(ctx, who, store.NewApplication{Kind: kabinet.KindAccess, INN: inn, Passport: benchPassport,
 		Password: benchPassword, PasswordConfirm: benchPassword, Lang: "ru"})
 	if err != nil {
-		return "", fmt.Errorf("bench: account %d: apply: %w", i, err)
+		return "", 0, fmt.Errorf("bench: account %d: apply: %w", i, err)
 	}
 	if _, err := b.db.Receive(ctx, b.supervisor, app.Code, true); err != nil {
-		return "", fmt.Errorf("bench: account %d: receive: %w", i, err)
+		return "", 0, fmt.Errorf("bench: account %d: receive: %w", i, err)
 	}
+	t0 := time.Now()
 	d, err := b.db.Decide(ctx, b.supervisor, app.Code, store.DecisionInput{Outcome: kabinet.Granted})
 	if err != nil {
-		return "", fmt.Errorf("bench: account %d: grant: %w", i, err)
+		return "", 0, fmt.Errorf("bench: account %d: grant: %w", i, err)
 	}
-	return d.Login, nil
+	return d.Login, time.Since(t0), nil
 }
 
 // ensureSupervisor finds or creates the bench's supervisor, whose password is random

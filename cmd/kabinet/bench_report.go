@@ -30,12 +30,23 @@ type benchReport struct {
 	Lookup      *lookupFigures    `json:"lookup,omitempty"`
 	Apply       *applyFigures     `json:"apply,omitempty"`
 	Flood       *floodFigures     `json:"flood,omitempty"`
+	Decision    *decisionFigures  `json:"decision,omitempty"`
 	Import      *importFigures    `json:"import,omitempty"`
 	Scale       *scaleFigures     `json:"scale,omitempty"`
 	Skipped     map[string]string `json:"skipped,omitempty"`
 	Checks      []benchCheck      `json:"checks"`
 	Failed      int               `json:"failed_checks"`
 	ServerLog   string            `json:"server_log,omitempty"`
+}
+
+// decisionFigures time the grants that create the sign-in accounts: the officer's
+// decision (ACC-6, ACC-7) through the store, while other workers form applications.
+type decisionFigures struct {
+	Decisions int     `json:"decisions"`
+	Workers   int     `json:"workers"`
+	P50MS     float64 `json:"p50_ms"`
+	P99MS     float64 `json:"p99_ms"`
+	MaxMS     float64 `json:"max_ms"`
 }
 
 type hashFigures struct {
@@ -283,6 +294,10 @@ func (r *benchReport) writeTable(w io.Writer) error {
 			f.Status503+f.Status5xxNot503, num(f.CheckedToHash, 2), strings.TrimSpace(rss+" "+others(f.Status, "401")))
 		line("flood", "look-up every 20 ms meanwhile", "", num(f.LookupP50MS, 1), num(f.LookupP99MS, 1), f.LookupsOK, "", "",
 			strings.TrimSpace(fmt.Sprintf("max %.1f ms %s", f.LookupMaxMS, others(f.LookupStatus, "200"))))
+	}
+	if d := r.Decision; d != nil {
+		line("decide", fmt.Sprintf("grant, %d workers (store)", d.Workers), "", num(d.P50MS, 1), num(d.P99MS, 1), d.Decisions, "", "",
+			fmt.Sprintf("max %.1f ms; the grants that made the sign-in accounts", d.MaxMS))
 	}
 	if im := r.Import; im != nil {
 		mem := "RSS unknown"

@@ -123,6 +123,7 @@ func TestBenchEveryScenario(t *testing.T) {
 			positive(t, m, "flood.requests", "flood.peak_rss_mib", "flood.rss_before_mib", "flood.lookups_ok", "flood.lookup_p99_ms",
 				"flood.status_401_per_s_to_hash")
 			figure(t, m, "flood.status_401_beyond_hash_capacity")
+			positive(t, m, "decision.decisions", "decision.p99_ms")
 			if note := figure(t, m, "flood.rss_note").(string); !strings.Contains(note, "service process of its own") ||
 				figure(t, m, "flood.rss_includes_load_generator").(bool) {
 				t.Errorf("the flood's memory is not the service's alone: %s", note)
