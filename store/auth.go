@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -161,7 +162,11 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 	if err != nil {
 		return res, err
 	}
-	defer release()
+	// The place is given up once the password is checked: what follows writes the
+	// outcome, at the pace the checks allow, and must not keep the next check waiting.
+	var once sync.Once
+	leave := func() { once.Do(release) }
+	defer leave()
 	if !plausibleLogin(c.Login) || !utf8.ValidString(c.Password) || utf8.RuneCountInString(c.Password) > 1024 {
 		if err := db.hasher.VerifyDummy(ctx, c.Password); err != nil {
 			return res, err
@@ -212,6 +217,7 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		}
 		return res, err
 	}
+	leave()
 	if ok && s.totpSecret != "" && !validTOTP(s.totpSecret, c.OTP, db.clock.Now()) {
 		ok = false
 	}
