@@ -124,9 +124,13 @@ func lookupBodies(inns []string) [][]byte {
 
 // lookups runs look-ups with --clients clients, cycling through bodies.
 func (b *bench) lookups(ctx context.Context, label string, bodies [][]byte) loadResult {
-	cs := b.clients(b.cfg.clients)
+	return b.lookupsAt(ctx, label, bodies, b.cfg.clients)
+}
+
+func (b *bench) lookupsAt(ctx context.Context, label string, bodies [][]byte, clients int) loadResult {
+	cs := b.clients(clients)
 	defer closeClients(cs)
-	res := b.run(ctx, loadSpec{label: label, clients: b.cfg.clients, duration: b.duration(), requests: b.cfg.requests,
+	res := b.run(ctx, loadSpec{label: label, clients: clients, duration: b.duration(), requests: b.cfg.requests,
 		do: func(ctx context.Context, client int, seq int64) (int, error) {
 			st, _, err := post(ctx, cs[client], b.base+"/api/v1/registry/lookup", bodies[int(seq)%len(bodies)])
 			return st, err
@@ -135,19 +139,38 @@ func (b *bench) lookups(ctx context.Context, label string, bodies [][]byte) load
 	return res
 }
 
+// lookupSaturation is the look-up scenario's second level of clients: enough that the
+// service, not the clients' waiting, sets the pace. A look-up writes (its count and
+// its audit entry, committed with the look-ups that arrive with it), so at a few
+// clients it is bound by the commit's latency, at many by the machine.
+const lookupSaturation = 64
+
 // scenarioLookup: registry look-ups per second beside the empty handler (/healthz,
-// the same server and middleware), one after the other in this run.
+// the same server and middleware), one after the other in this run, at --clients and
+// at lookupSaturation clients; the target is judged at the better ratio, as the
+// sign-ins' is.
 func (b *bench) scenarioLookup(ctx context.Context) {
-	cs := b.clients(b.cfg.clients)
-	empty := b.run(ctx, loadSpec{label: "lookup: empty handler", clients: b.cfg.clients, duration: b.duration(), requests: b.cfg.requests,
-		do: func(ctx context.Context, client int, _ int64) (int, error) {
-			st, _, err := get(ctx, cs[client], b.base+"/healthz")
-			return st, err
-		}})
-	closeClients(cs)
-	b.saw(empty, false)
-	look := b.lookups(ctx, "lookup: registry look-up", lookupBodies(b.lookupINN))
-	b.rep.Lookup = &lookupFigures{Lookup: figuresOf(look), Empty: figuresOf(empty), Ratio: ratio(look.rate(), empty.rate())}
+	fig := &lookupFigures{}
+	for _, n := range []int{b.cfg.clients, lookupSaturation} {
+		if len(fig.Levels) > 0 && n == fig.Levels[0].Clients {
+			break
+		}
+		cs := b.clients(n)
+		empty := b.run(ctx, loadSpec{label: fmt.Sprintf("lookup: empty handler, %d clients", n), clients: n, duration: b.duration(),
+			requests: b.cfg.requests, do: func(ctx context.Context, client int, _ int64) (int, error) {
+				st, _, err := get(ctx, cs[client], b.base+"/healthz")
+				return st, err
+			}})
+		closeClients(cs)
+		b.saw(empty, false)
+		look := b.lookupsAt(ctx, fmt.Sprintf("lookup: registry look-up, %d clients", n), lookupBodies(b.lookupINN), n)
+		lv := lookupLevel{Clients: n, Lookup: figuresOf(look), Empty: figuresOf(empty), Ratio: ratio(look.rate(), empty.rate())}
+		fig.Levels = append(fig.Levels, lv)
+		if len(fig.Levels) == 1 || lv.Ratio > fig.Ratio {
+			fig.Lookup, fig.Empty, fig.Ratio, fig.BestClients = lv.Lookup, lv.Empty, lv.Ratio, n
+		}
+	}
+	b.rep.Lookup = fig
 }
 
 // scenarioApply: applications formed per second (argon2id, the insert, the code), each

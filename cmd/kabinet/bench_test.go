@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -115,7 +116,13 @@ func TestBenchEveryScenario(t *testing.T) {
 				}
 			}
 			positive(t, m, "lookup.lookup.per_s", "lookup.lookup.ok", "lookup.lookup.p99_ms", "lookup.empty_handler.per_s",
-				"lookup.empty_handler.p99_ms", "lookup.ratio_to_empty")
+				"lookup.empty_handler.p99_ms", "lookup.ratio_to_empty", "lookup.best_clients")
+			for i, want := range []float64{4, lookupSaturation} {
+				if got := figure(t, m, fmt.Sprintf("lookup.levels.%d.clients", i)).(float64); got != want {
+					t.Errorf("look-up level %d: %v clients, want %v", i, got, want)
+				}
+				positive(t, m, fmt.Sprintf("lookup.levels.%d.lookup.per_s", i), fmt.Sprintf("lookup.levels.%d.ratio_to_empty", i))
+			}
 			positive(t, m, "apply.per_s", "apply.ok", "apply.p99_ms", "apply.ratio_to_hash", "apply.prepared_inn")
 			if figure(t, m, "apply.ok").(float64) > figure(t, m, "apply.prepared_inn").(float64) {
 				t.Error("more applications formed than ИНН prepared: some superseded another")
@@ -164,7 +171,7 @@ func TestBenchTable(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	for _, want := range []string{"argon2id", "empty handler /healthz", "registry look-up", "look-ups/s ÷ empty handler/s", "policy raised"} {
+	for _, want := range []string{"argon2id", "empty handler, 4 clients", "registry look-up, 64 clients", "look-ups/s ÷ empty handler/s", "policy raised"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the table lacks %q:\n%s", want, out)
 		}
