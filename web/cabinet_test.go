@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -14,20 +13,7 @@ import (
 func TestPagesCabinetEmptyLists(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbURL string) {
 		e := newPageEnv(t, dbURL)
-		subject := e.browser("")
-		code := subject.apply(t, pageINN, "AN 4890152", pagePassword)
-		officer := e.browser("")
-		officer.post("/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
-		officer.post("/office/applications/"+code+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
-		officer.post("/office/applications/"+code+"/decision", "outcome", "granted").expect(t, 303, "")
-		a, err := e.db.ApplicationStatus(context.Background(), code, pageINN)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := e.db.Decision(context.Background(), a.DecisionNumber)
-		if err != nil {
-			t.Fatal(err)
-		}
+		subject, _, d := grantedOnPages(t, e)
 		subject.post("/login", "login", d.Login, "password", pagePassword).expect(t, 303, "/cabinet")
 		// An account whose notifications were pruned (or that predates them).
 		if _, err := e.db.SQL().Exec("DELETE FROM notifications"); err != nil {

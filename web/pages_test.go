@@ -519,20 +519,31 @@ func TestPagesOffice(t *testing.T) {
 	})
 }
 
+// grantedOnPages applies through the pages as the Guide's taxpayer, has the officer of
+// 038 receive and grant it, and returns the taxpayer's browser, the officer's and the decision.
+func grantedOnPages(t *testing.T, e *pageEnv) (subject, officer *browser, d kabinet.Decision) {
+	t.Helper()
+	subject = e.browser("")
+	code := subject.apply(t, pageINN, "AN 4890152", pagePassword)
+	officer = e.browser("")
+	officer.post("/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
+	officer.post("/office/applications/"+code+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
+	officer.post("/office/applications/"+code+"/decision", "outcome", "granted").expect(t, 303, "")
+	a, err := e.db.ApplicationStatus(context.Background(), code, pageINN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = e.db.Decision(context.Background(), a.DecisionNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subject, officer, d
+}
+
 func TestPagesSignIn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbURL string) {
 		e := newPageEnv(t, dbURL)
-		subject := e.browser("")
-		code := subject.apply(t, pageINN, "AN 4890152", pagePassword)
-		officer := e.browser("")
-		officer.post("/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
-		officer.post("/office/applications/"+code+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
-		officer.post("/office/applications/"+code+"/decision", "outcome", "granted").expect(t, 303, "")
-		a, err := e.db.ApplicationStatus(context.Background(), code, pageINN)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, _ := e.db.Decision(context.Background(), a.DecisionNumber)
+		subject, officer, d := grantedOnPages(t, e)
 		login := d.Login
 
 		t.Run("PWD-3 three wrong passwords lock; the message says until when, in both languages", func(t *testing.T) {
