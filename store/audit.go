@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"kabinet"
 )
@@ -45,23 +46,46 @@ func (tx *Tx) auditMany(ctx context.Context, entries []auditEntry) error {
 	}
 	var last int64
 	var prev string
-	if err := tx.QueryRowContext(ctx, "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash", len(entries)).Scan(&last, &prev); err != nil {
+	if err := tx.QueryRowContext(ctx, moveAuditHead, len(entries)).Scan(&last, &prev); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
+	insert, args, head, err := auditInsert(tx.db.dialect, entries, tx.now, last, prev)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, insert, args...); err != nil {
+		return fmt.Errorf("store: audit insert: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, setAuditHead, head); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	return nil
+}
+
+// moveAuditHead reserves $1 sequence numbers and returns the last of them and the hash
+// the first one chains to; its row lock serialises appends until commit.
+const moveAuditHead = "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash"
+
+// setAuditHead records the hash of the last entry appended.
+const setAuditHead = "UPDATE audit_head SET hash = $1 WHERE id = 1"
+
+// auditInsert builds the insert of entries, numbered up to last and chained from prev,
+// and returns the new head hash.
+func auditInsert(d dialect, entries []auditEntry, now time.Time, last int64, prev string) (query string, args []any, head string, err error) {
 	var q strings.Builder
 	q.WriteString("INSERT INTO audit_log (seq, at, actor, action, subject, address, details, prev_hash, hash) VALUES ")
-	args := make([]any, 0, 9*len(entries))
+	args = make([]any, 0, 9*len(entries))
 	for i, e := range entries {
-		d := "{}"
+		details := "{}"
 		if len(e.details) > 0 {
 			b, err := json.Marshal(e.details)
 			if err != nil {
-				return fmt.Errorf("store: audit details: %w", err)
+				return "", nil, "", fmt.Errorf("store: audit details: %w", err)
 			}
-			d = string(b)
+			details = string(b)
 		}
-		ev := kabinet.AuditEvent{Seq: last - int64(len(entries)) + int64(i) + 1, At: tx.now, Actor: e.who.Name, Action: e.action,
-			Subject: e.subject, Address: e.who.Address, Details: d, PrevHash: prev}
+		ev := kabinet.AuditEvent{Seq: last - int64(len(entries)) + int64(i) + 1, At: now, Actor: e.who.Name, Action: e.action,
+			Subject: e.subject, Address: e.who.Address, Details: details, PrevHash: prev}
 		ev.Hash = auditHash(ev)
 		prev = ev.Hash
 		if i > 0 {
@@ -73,17 +97,11 @@ func (tx *Tx) auditMany(ctx context.Context, entries []auditEntry) error {
 				q.WriteString(", ")
 			}
 			args = append(args, v)
-			q.WriteString(tx.db.dialect.param(len(args)))
+			q.WriteString(d.param(len(args)))
 		}
 		q.WriteByte(')')
 	}
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("store: audit insert: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET hash = $1 WHERE id = 1", prev); err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
-	}
-	return nil
+	return q.String(), args, prev, nil
 }
 
 // auditHash is SHA-256 over the entry's fields and the previous hash, each field

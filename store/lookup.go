@@ -104,7 +104,7 @@ func (b *lookupBatcher) run() {
 		}
 		results := make([]lookupResult, len(batch))
 		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		err := b.db.inTx(ctx, func(tx *Tx) error { return tx.lookupBatch(ctx, batch, results) })
+		err := b.db.lookupBatch(ctx, batch, results)
 		cancel()
 		for i, r := range batch {
 			if err != nil {
@@ -116,48 +116,86 @@ func (b *lookupBatcher) run() {
 }
 
 // lookupBatch answers every request of the batch into results: counts each against its
-// client's per-minute limit, parses the ИНН, reads the registry, and audits every
-// look-up that was made (a refused count or a malformed ИНН looked nothing up).
-// Results are written afresh on every call, since inTx may run it again.
-func (tx *Tx) lookupBatch(ctx context.Context, batch []*lookupRequest, results []lookupResult) error {
-	keys := make([]string, len(batch))
-	for i, r := range batch {
-		keys[i] = "lookup:" + r.who.Address
+// client's per-minute limit, reads the registry, and audits every look-up that was
+// made (a refused count or a malformed ИНН looked nothing up), in one transaction.
+// SQLite runs its statements one by one; on PostgreSQL they go in three round trips
+// (see lookupBatchPipelined), since each round trip is the batch's latency.
+func (db *DB) lookupBatch(ctx context.Context, batch []*lookupRequest, results []lookupResult) error {
+	p := planLookups(batch)
+	if db.dialect == postgres {
+		return db.lookupBatchPipelined(ctx, p, results)
 	}
-	positions, starts, err := tx.countMany(ctx, keys, time.Minute)
-	if err != nil {
-		return err
-	}
-	ids := make([]string, len(batch))
-	var want []string
-	for i, r := range batch {
-		results[i] = lookupResult{}
-		if positions[i] > r.perMinute {
-			results[i].err = rateLimited(tx.now, starts[i], time.Minute)
-			continue
+	return db.inTx(ctx, func(tx *Tx) error {
+		counts := countsFor(tx.db.dialect, p.keys, tx.now, time.Minute)
+		rs, err := tx.QueryContext(ctx, counts.query, counts.args...)
+		if err != nil {
+			return fmt.Errorf("store: rate limits: %w", err)
 		}
+		positions, starts, err := counts.read(rs)
+		rs.Close()
+		if err != nil {
+			return err
+		}
+		found := map[string]lookedUp{}
+		if len(p.want) > 0 {
+			read, args := formFieldsQuery(tx.db.dialect, p.want)
+			if rs, err = tx.QueryContext(ctx, read, args...); err != nil {
+				return fmt.Errorf("store: look up registry: %w", err)
+			}
+			found, err = readFormFields(rs)
+			rs.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return tx.auditMany(ctx, p.decide(tx.now, positions, starts, found, results))
+	})
+}
+
+// lookupPlan is a batch's questions: each request's rate-limit key and parsed ИНН.
+type lookupPlan struct {
+	batch []*lookupRequest
+	keys  []string
+	ids   []string // "" where the ИНН is malformed
+	errs  []error  // why it is malformed
+	want  []string // the well-formed ИНН, to read
+}
+
+func planLookups(batch []*lookupRequest) lookupPlan {
+	p := lookupPlan{batch: batch, keys: make([]string, len(batch)), ids: make([]string, len(batch)), errs: make([]error, len(batch))}
+	for i, r := range batch {
+		p.keys[i] = "lookup:" + r.who.Address
 		id, err := inn.Parse(r.rawINN)
 		if err != nil {
-			results[i].err = err
+			p.errs[i] = err
 			continue
 		}
-		ids[i] = id.Value
-		want = append(want, id.Value)
+		p.ids[i] = id.Value
+		p.want = append(p.want, id.Value)
 	}
-	found, err := formFields(ctx, tx, want)
-	if err != nil {
-		return err
-	}
-	entries := make([]auditEntry, 0, len(want))
-	for i, r := range batch {
-		if ids[i] == "" {
+	return p
+}
+
+// decide writes each request's answer into results, given its count and the records
+// read, and returns the audit entries of the look-ups that were made. A refused count
+// comes before a malformed ИНН, and neither is audited: nothing was looked up.
+func (p lookupPlan) decide(now time.Time, positions []int, starts []int64, found map[string]lookedUp, results []lookupResult) []auditEntry {
+	var entries []auditEntry
+	for i, r := range p.batch {
+		results[i] = lookupResult{}
+		switch {
+		case positions[i] > r.perMinute:
+			results[i].err = rateLimited(now, starts[i], time.Minute)
+			continue
+		case p.errs[i] != nil:
+			results[i].err = p.errs[i]
 			continue
 		}
 		outcome := "found"
-		f, ok := found[ids[i]]
+		f, ok := found[p.ids[i]]
 		switch {
 		case !ok:
-			results[i].err = kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "ИНН %s is not in the registry", ids[i])
+			results[i].err = kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "ИНН %s is not in the registry", p.ids[i])
 		case f.err != nil:
 			results[i].err = f.err
 		default:
@@ -166,10 +204,10 @@ func (tx *Tx) lookupBatch(ctx context.Context, batch []*lookupRequest, results [
 		if results[i].err != nil {
 			outcome = kabinet.ErrorCode(results[i].err)
 		}
-		entries = append(entries, auditEntry{who: r.who, action: "registry.lookup", subject: ids[i],
+		entries = append(entries, auditEntry{who: r.who, action: "registry.lookup", subject: p.ids[i],
 			details: map[string]any{"outcome": outcome}})
 	}
-	return tx.auditMany(ctx, entries)
+	return entries
 }
 
 // lookedUp is one registry record as the form shows it, or why it cannot be shown.
@@ -178,13 +216,9 @@ type lookedUp struct {
 	err    error
 }
 
-// formFields reads the registry records of innValues (distinct or not) with their
-// offices in one statement.
-func formFields(ctx context.Context, tx *Tx, innValues []string) (map[string]lookedUp, error) {
-	out := make(map[string]lookedUp, len(innValues))
-	if len(innValues) == 0 {
-		return out, nil
-	}
+// formFieldsQuery reads the registry records of innValues (distinct or not) with their
+// offices in one statement; readFormFields reads its rows.
+func formFieldsQuery(d dialect, innValues []string) (string, []any) {
 	var q strings.Builder
 	q.WriteString(`SELECT t.inn, t.kind, t.name, t.head_position, t.head_name, t.office_code, t.address, t.status,
 		COALESCE(o.name_ru, ''), COALESCE(o.name_ky, ''), o.code IS NOT NULL
@@ -194,20 +228,20 @@ func formFields(ctx context.Context, tx *Tx, innValues []string) (map[string]loo
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString(tx.db.dialect.param(i + 1))
+		q.WriteString(d.param(i + 1))
 		args[i] = v
 	}
 	q.WriteString(")")
-	rows, err := tx.QueryContext(ctx, q.String(), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: look up registry: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return q.String(), args
+}
+
+func readFormFields(r rows) (map[string]lookedUp, error) {
+	out := make(map[string]lookedUp)
+	for r.Next() {
 		var t kabinet.Taxpayer
 		var nameRU, nameKY string
 		var hasOffice bool
-		if err := rows.Scan(&t.INN, &t.Kind, &t.Name, &t.HeadPosition, &t.HeadName, &t.OfficeCode, &t.Address, &t.Status,
+		if err := r.Scan(&t.INN, &t.Kind, &t.Name, &t.HeadPosition, &t.HeadName, &t.OfficeCode, &t.Address, &t.Status,
 			&nameRU, &nameKY, &hasOffice); err != nil {
 			return nil, fmt.Errorf("store: look up registry: %w", err)
 		}
@@ -223,7 +257,7 @@ func formFields(ctx context.Context, tx *Tx, innValues []string) (map[string]loo
 		}
 		out[t.INN] = l
 	}
-	if err := rows.Err(); err != nil {
+	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("store: look up registry: %w", err)
 	}
 	return out, nil
