@@ -57,18 +57,10 @@ type hashFigures struct {
 	P50MS     float64 `json:"p50_ms"`
 }
 
+// loginLevel is the sign-ins at one number of clients; per_s is sign-ins per second.
 type loginLevel struct {
-	Clients   int              `json:"clients"`
-	PerSecond float64          `json:"sign_ins_per_s"`
-	P50MS     float64          `json:"p50_ms"`
-	P99MS     float64          `json:"p99_ms"`
-	Requests  int64            `json:"requests"`
-	OK        int64            `json:"ok"`
-	Status5xx int64            `json:"status_5xx"`
-	Status    map[string]int64 `json:"status"`
-	Ratio     float64          `json:"ratio_to_hash"`
-	Seconds   float64          `json:"seconds"`
-	FirstErr  string           `json:"first_error,omitempty"`
+	rateFigures
+	Ratio float64 `json:"ratio_to_hash"`
 }
 
 type loginFigures struct {

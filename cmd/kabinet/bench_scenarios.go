@@ -94,9 +94,7 @@ func (b *bench) scenarioLogin(ctx context.Context) error {
 			}})
 		closeClients(cs)
 		b.saw(res, false)
-		lv := loginLevel{Clients: n, PerSecond: round1(res.rate()), P50MS: res.pct(0.5), P99MS: res.pct(0.99), Requests: res.Requests,
-			OK: res.OK, Status5xx: res.count5xx(), Status: res.statusCounts(), Ratio: ratio(res.rate(), b.hashRate()),
-			Seconds: round2(res.Elapsed.Seconds()), FirstErr: res.firstError()}
+		lv := loginLevel{rateFigures: figuresOf(res), Ratio: ratio(res.rate(), b.hashRate())}
 		fig.Levels = append(fig.Levels, lv)
 		fig.Total5xx += lv.Status5xx
 		if lv.Ratio > fig.BestRatio || fig.BestClients == 0 {

@@ -107,7 +107,7 @@ func TestBenchEveryScenario(t *testing.T) {
 				if lv["clients"] != float64(want) {
 					t.Errorf("level %d: clients %v, want %d", i, lv["clients"], want)
 				}
-				positive(t, lv, "sign_ins_per_s", "ok", "p99_ms", "ratio_to_hash")
+				positive(t, lv, "per_s", "ok", "p99_ms", "ratio_to_hash")
 				if lv["ok"].(float64) > lv["requests"].(float64) || lv["p50_ms"].(float64) > lv["p99_ms"].(float64) {
 					t.Errorf("level %d not sane: %v", want, lv)
 				}
