@@ -154,18 +154,21 @@ type Tx struct {
 // inTx runs fn in a transaction, committing when it returns nil. On PostgreSQL a
 // serialization failure or deadlock is retried a few times (as pkgsite's Transact).
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		err := db.tryTx(ctx, fn)
-		if _, ok := err.(*committedError); ok {
-			return unwrapCommitted(err)
-		}
-		if err == nil || attempt >= 3 || !db.dialect.retryable(err) {
+	return db.retry(ctx, func() error { return db.tryTx(ctx, fn) })
+}
+
+// retry runs a transaction's attempt again, a few times with a short pause, while it
+// fails with a serialization failure or deadlock.
+func (db *DB) retry(ctx context.Context, attempt func() error) error {
+	for n := 0; ; n++ {
+		err := attempt()
+		if err == nil || n >= 3 || !db.dialect.retryable(err) {
 			return err
 		}
 		select {
 		case <-ctx.Done():
 			return err
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		case <-time.After(time.Duration(n+1) * 5 * time.Millisecond):
 		}
 	}
 }
@@ -189,34 +192,13 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			stx.Rollback()
 		}
 	}()
-	ferr := fn(tx)
-	var keep *committedError
-	if ferr != nil && !errors.As(ferr, &keep) {
-		return ferr
+	if err = fn(tx); err != nil {
+		return err
 	}
 	if err = stx.Commit(); err != nil {
 		return db.unavailable("commit", err)
 	}
-	return ferr
-}
-
-// committedError is returned by a transaction's function to commit what it wrote
-// (an audit entry, a failure count) and still report the error to the caller.
-type committedError struct{ err error }
-
-func (e *committedError) Error() string { return e.err.Error() }
-func (e *committedError) Unwrap() error { return e.err }
-
-// commitAnd commits the transaction and returns err to the caller.
-func commitAnd(err error) error { return &committedError{err} }
-
-// unwrapCommitted strips the committedError wrapper.
-func unwrapCommitted(err error) error {
-	var c *committedError
-	if errors.As(err, &c) {
-		return c.err
-	}
-	return err
+	return nil
 }
 
 // errNoRows is sql.ErrNoRows.

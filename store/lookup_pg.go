@@ -32,20 +32,11 @@ func (db *DB) lookupBatchPipelined(ctx context.Context, p lookupPlan, results []
 		if !ok {
 			return fmt.Errorf("store: look-up: unexpected driver connection %T", dc)
 		}
-		for attempt := 0; ; attempt++ {
-			err := db.pipelineLookups(ctx, sc.Conn(), p, results)
-			if err == nil || attempt >= 3 || !db.dialect.retryable(err) {
-				if err != nil && sc.Conn().IsClosed() {
-					return errors.Join(err, driver.ErrBadConn) // the pool must not keep it
-				}
-				return err
-			}
-			select {
-			case <-ctx.Done():
-				return err
-			case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
-			}
+		err := db.retry(ctx, func() error { return db.pipelineLookups(ctx, sc.Conn(), p, results) })
+		if err != nil && sc.Conn().IsClosed() {
+			return errors.Join(err, driver.ErrBadConn) // the pool must not keep it
 		}
+		return err
 	})
 }
 
