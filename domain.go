@@ -49,7 +49,12 @@ type Taxpayer struct {
 	Address        string             `json:"address"`
 	Status         RegistrationStatus `json:"status"`
 	FraudReference string             `json:"fraud_reference,omitempty"` // Reg §9, §21
-	UpdatedAt      time.Time          `json:"updated_at"`
+	// VATRegisteredOn is the start (Bishkek time) of the day the subject became a VAT
+	// payer; nil when it is not one (VAT-1).
+	VATRegisteredOn *time.Time `json:"vat_registered_on,omitempty"`
+	// Reports are the codes of the report forms the subject must file (FIL-8), e.g. STI-091.
+	Reports   []string  `json:"reports,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Signatory is field 297: the individual's full name, or the head's position and

@@ -16,6 +16,8 @@ type Policy struct {
 	SessionAbsolute        time.Duration // SEC-4: absolute lifetime
 	AddressFailuresPerHour int           // PWD-3: failed sign-ins one client address may make per hour
 	LookupsPerMinute       int           // SEC-2: registry look-ups one client may make per minute
+	VATMaxQuantity         int           // VAT-2: invoice numbers one application may ask for (this project's choice)
+	VATDays                int           // VAT-2: calendar days the office has to decide (this project's choice)
 }
 
 // DefaultPolicy returns the regulation's and the Guide's values.
@@ -32,6 +34,8 @@ func DefaultPolicy() Policy {
 		SessionAbsolute:        12 * time.Hour,
 		AddressFailuresPerHour: 30,
 		LookupsPerMinute:       30,
+		VATMaxQuantity:         10_000,
+		VATDays:                2,
 	}
 }
 
@@ -61,6 +65,11 @@ func (p Policy) Validate() error {
 		return Errorf(KindUnprocessable, "invalid_policy", "per-address failures per hour must be at least max failures")
 	case p.LookupsPerMinute < 1:
 		return Errorf(KindUnprocessable, "invalid_policy", "look-ups per minute must be positive")
+	case p.VATMaxQuantity < 1 || p.VATMaxQuantity > VATNumbersPerSeries:
+		// At most one series' worth, so an assignment spans at most two series (VAT-4).
+		return Errorf(KindUnprocessable, "invalid_policy", "VAT quantity limit must be 1..%d", VATNumbersPerSeries)
+	case p.VATDays < 1 || p.VATDays > 30:
+		return Errorf(KindUnprocessable, "invalid_policy", "VAT decision deadline must be 1..30 days")
 	}
 	return nil
 }
