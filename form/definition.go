@@ -167,9 +167,9 @@ type Previous struct {
 	WithinYear bool `json:"within_year,omitempty"`
 }
 
-// Check is a rule over cells that must hold: Expr evaluates to true. Rule IDs are
+// CheckRule is a rule over cells that must hold: Expr evaluates to true. Rule IDs are
 // stable snake_case codes the API shows (e.g. "c208_le_c207").
-type Check struct {
+type CheckRule struct {
 	ID      string `json:"id"`
 	Expr    string `json:"expr"`
 	Cell    string `json:"cell,omitempty"` // the cell the error is reported on; default: the cell or column holding the check
@@ -199,37 +199,37 @@ type Cell struct {
 	MaxLength int    `json:"max_length,omitempty"` // text: characters (runes)
 	Pattern   string `json:"pattern,omitempty"`    // text: a Go regexp the whole value must match
 
-	Checks []Check `json:"checks,omitempty"`
+	Checks []CheckRule `json:"checks,omitempty"`
 }
 
 // Table is a repeating table (STI-161's Section III, one row per employee).
 type Table struct {
-	Name    string  `json:"name"` // used in expressions and on the wire: "employees"
-	Section string  `json:"section,omitempty"`
-	Label   Text    `json:"label"`
-	MinRows int     `json:"min_rows,omitempty"`
-	MaxRows int     `json:"max_rows"`
-	Columns []Cell  `json:"columns"`
-	Checks  []Check `json:"checks,omitempty"` // per row
+	Name    string      `json:"name"` // used in expressions and on the wire: "employees"
+	Section string      `json:"section,omitempty"`
+	Label   Text        `json:"label"`
+	MinRows int         `json:"min_rows,omitempty"`
+	MaxRows int         `json:"max_rows"`
+	Columns []Cell      `json:"columns"`
+	Checks  []CheckRule `json:"checks,omitempty"` // per row
 }
 
 // Definition is one version of one report form.
 type Definition struct {
-	Code        string     `json:"code"`    // "STI-107"
-	Version     int        `json:"version"` // 3 for STI-107_3
-	Title       Text       `json:"title"`
-	ApprovedBy  Text       `json:"approved_by"`
-	Provisional bool       `json:"provisional,omitempty"` // not yet the official layout (STI-155 v1)
-	ValidFrom   string     `json:"valid_from"`            // first period it applies to, in PeriodKind's format
-	ValidTo     string     `json:"valid_to,omitempty"`    // last period, if superseded; empty: open
-	Filers      []string   `json:"filers"`                // taxpayer kinds: individual, entrepreneur, legal
-	PeriodKind  PeriodKind `json:"period_kind"`
-	Due         DueRule    `json:"due"`
-	Types       []Type     `json:"types"`
-	Sections    []Section  `json:"sections"`
-	Cells       []Cell     `json:"cells"`
-	Tables      []Table    `json:"tables,omitempty"`
-	Checks      []Check    `json:"checks,omitempty"` // form-wide checks over cells
+	Code        string      `json:"code"`    // "STI-107"
+	Version     int         `json:"version"` // 3 for STI-107_3
+	Title       Text        `json:"title"`
+	ApprovedBy  Text        `json:"approved_by"`
+	Provisional bool        `json:"provisional,omitempty"` // not yet the official layout (STI-155 v1)
+	ValidFrom   string      `json:"valid_from"`            // first period it applies to, in PeriodKind's format
+	ValidTo     string      `json:"valid_to,omitempty"`    // last period, if superseded; empty: open
+	Filers      []string    `json:"filers"`                // taxpayer kinds: individual, entrepreneur, legal
+	PeriodKind  PeriodKind  `json:"period_kind"`
+	Due         DueRule     `json:"due"`
+	Types       []Type      `json:"types"`
+	Sections    []Section   `json:"sections"`
+	Cells       []Cell      `json:"cells"`
+	Tables      []Table     `json:"tables,omitempty"`
+	Checks      []CheckRule `json:"checks,omitempty"` // form-wide checks over cells
 
 	prog *program // compiled by Parse/Validate
 }
@@ -529,7 +529,7 @@ func (c *Cell) validate(sections map[string]bool, column bool) error {
 	return nil
 }
 
-func (ch Check) validate() error {
+func (ch CheckRule) validate() error {
 	if !ruleRE.MatchString(ch.ID) {
 		return fmt.Errorf("check %q: id must be snake_case", ch.ID)
 	}

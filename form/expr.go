@@ -62,7 +62,7 @@ type node func(e *env) (value, error)
 type ref struct{ table, idx int }
 
 type compiledCheck struct {
-	Check
+	CheckRule
 	fn     node
 	holder ref // the cell or column holding the check (idx -1: form-wide or table-wide)
 	report string
@@ -77,6 +77,8 @@ type program struct {
 	colFn  [][]node // per table, per column
 	order  []ref    // computed cells and columns, dependencies first
 
+	patterns map[string]*regexp.Regexp // text cells' patterns, anchored
+
 	formChecks []compiledCheck // cell checks and form checks
 	rowChecks  [][]compiledCheck
 }
@@ -84,9 +86,15 @@ type program struct {
 var cellNameRE = regexp.MustCompile(`^c([0-9]{1,4})$`)
 
 func compile(d *Definition) (*program, error) {
-	p := &program{cellIdx: map[string]int{}, tableIdx: map[string]int{}}
-	for i, c := range d.Cells {
-		p.cellIdx[c.Number] = i
+	p := &program{cellIdx: map[string]int{}, tableIdx: map[string]int{}, patterns: map[string]*regexp.Regexp{}}
+	addPattern := func(c *Cell) {
+		if c.Pattern != "" {
+			p.patterns[c.Pattern] = regexp.MustCompile(`^(?:` + c.Pattern + `)$`) // validated before
+		}
+	}
+	for i := range d.Cells {
+		p.cellIdx[d.Cells[i].Number] = i
+		addPattern(&d.Cells[i])
 	}
 	p.colIdx = make([]map[string]int, len(d.Tables))
 	p.colFn = make([][]node, len(d.Tables))
@@ -94,8 +102,9 @@ func compile(d *Definition) (*program, error) {
 	for t, tb := range d.Tables {
 		p.tableIdx[tb.Name] = t
 		p.colIdx[t] = map[string]int{}
-		for j, c := range tb.Columns {
-			p.colIdx[t][c.Number] = j
+		for j := range tb.Columns {
+			p.colIdx[t][tb.Columns[j].Number] = j
+			addPattern(&tb.Columns[j])
 		}
 		p.colFn[t] = make([]node, len(tb.Columns))
 	}
