@@ -230,6 +230,9 @@ type Definition struct {
 	Cells       []Cell      `json:"cells"`
 	Tables      []Table     `json:"tables,omitempty"`
 	Checks      []CheckRule `json:"checks,omitempty"` // form-wide checks over cells
+	// Notes record, for maintainers (English), what the official texts did not confirm
+	// and the project chose instead.
+	Notes []string `json:"notes,omitempty"`
 
 	prog *program // compiled by Parse/Validate
 }
