@@ -93,8 +93,8 @@ func (e CellError) Message(lang i18n.Lang) string {
 		}
 		return e.Text.RU
 	}
-	kv := make([]string, 0, 2*len(e.Params)+2)
-	kv = append(kv, "cell", e.Cell)
+	kv := make([]string, 0, 2*len(e.Params)+6)
+	kv = append(kv, "cell", e.Cell, "table", e.Table, "row", strconv.Itoa(e.Row))
 	keys := make([]string, 0, len(e.Params))
 	for k := range e.Params {
 		keys = append(keys, k)
