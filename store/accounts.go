@@ -110,7 +110,7 @@ func (tx *Tx) grantAccess(ctx context.Context, a kabinet.Application) (string, e
 			last_activity_at = $2 WHERE id = $3`, a.PasswordHash, ms(tx.now), acct.ID); err != nil {
 			return "", fmt.Errorf("store: restore account: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM login_attempts WHERE login_key = $1", taxpayerKey(acct.Login)); err != nil {
+		if _, err := tx.clearAttempts(ctx, taxpayerKey(acct.Login)); err != nil {
 			return "", err
 		}
 		if err := tx.endSessions(ctx, principalTaxpayer, acct.ID); err != nil {
@@ -150,18 +150,6 @@ const (
 	principalTaxpayer = "taxpayer"
 	principalStaff    = "staff"
 )
-
-func taxpayerKey(login string) string { return "t:" + login }
-func staffKey(login string) string    { return "s:" + login }
-
-// endSessions ends every session of a subject. Sessions live only in the database,
-// so this ends them on every instance at once.
-func (tx *Tx) endSessions(ctx context.Context, principal string, id int64) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE principal = $1 AND subject_id = $2", principal, id); err != nil {
-		return fmt.Errorf("store: end sessions: %w", err)
-	}
-	return nil
-}
 
 // AccountByID returns an account by its id.
 func (db *DB) AccountByID(ctx context.Context, id int64) (kabinet.Account, error) {

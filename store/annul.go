@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"kabinet"
-	"kabinet/ident"
 )
 
 // AnnulForFraud annuls a subject's access at once on documentary evidence of false
@@ -34,13 +33,8 @@ func (db *DB) AnnulForFraud(ctx context.Context, s StaffActor, login, ground, re
 	if err != nil {
 		return d, err
 	}
-	if !s.CanActOn(tp.OfficeCode) {
-		if aerr := db.inTx(ctx, func(tx *Tx) error {
-			return tx.audit(ctx, s.actor(), "account.annul.refused", acct.INN, map[string]any{"reason": "wrong_office", "office": tp.OfficeCode})
-		}); aerr != nil {
-			return d, aerr
-		}
-		return d, kabinet.Errorf(kabinet.KindForbidden, "wrong_office", "the subject is registered in office %s", tp.OfficeCode).With("office", tp.OfficeCode)
+	if err := kabinet.MayActOn(s.Staff, tp.OfficeCode); err != nil {
+		return d, db.refusedOffice(ctx, s, "account.annul", acct.INN, err)
 	}
 	if acct.Status == kabinet.AccountAnnulled {
 		return d, kabinet.Errorf(kabinet.KindConflict, "already_annulled", "access is already annulled")
@@ -53,49 +47,30 @@ func (db *DB) AnnulForFraud(ctx context.Context, s StaffActor, login, ground, re
 			return err
 		}
 		// Pending applications of the subject are refused on the same ground (ANN-3).
-		rows, err := tx.QueryContext(ctx, "SELECT "+applicationColumns+" FROM applications WHERE inn = $1 AND status IN ('formed', 'received') ORDER BY id", acct.INN)
+		apps, err := tx.applicationsOf(ctx, acct.INN)
 		if err != nil {
 			return err
 		}
-		var pending []kabinet.Application
-		for rows.Next() {
-			a, err := scanApplication(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			pending = append(pending, a)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
 		var refused []string
-		for _, a := range pending {
-			rd, err := tx.issueDecision(ctx, s, a, kabinet.Refused, kabinet.GroundFraudEvidence, ref)
+		for _, a := range apps {
+			if !a.Status.Open() {
+				continue
+			}
+			rd, err := tx.decideApplication(ctx, s, a, kabinet.Refused, kabinet.GroundFraudEvidence, ref, "")
 			if err != nil {
 				return err
 			}
 			refused = append(refused, rd.Number)
 		}
-		// The annulment's own decision has no application: the office acts on its own initiative.
-		var seq int64
-		if err := tx.QueryRowContext(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'decision' RETURNING value").Scan(&seq); err != nil {
+		// The annulment's own decision answers no application: the office acts on its
+		// own initiative, and it is on time by definition.
+		if d, err = tx.newDecision(ctx, s, tp.OfficeCode); err != nil {
 			return err
 		}
-		vc, err := ident.NewVerificationCode(db.rand)
-		if err != nil {
+		d.Kind, d.Outcome, d.Ground, d.Reference = kabinet.KindAnnulment, kabinet.Granted, kabinet.GroundFraudEvidence, ref
+		d.INN, d.Name, d.Login, d.OnTime = acct.INN, tp.Name, acct.Login, true
+		if err := tx.insertDecision(ctx, d); err != nil {
 			return err
-		}
-		d = kabinet.Decision{Number: ident.FormatDecisionNumber(tp.OfficeCode, tx.now.In(kabinet.Bishkek).Year(), seq),
-			Kind: kabinet.KindAnnulment, Outcome: kabinet.Granted, Ground: kabinet.GroundFraudEvidence, Reference: ref,
-			INN: acct.INN, Name: tp.Name, OfficeCode: tp.OfficeCode, Officer: officerName(s.Staff), DecidedAt: tx.now,
-			Login: acct.Login, VerificationCode: vc, OnTime: true}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO decisions (number, application_id, kind, outcome, ground, reference, inn, name, office_code,
-			officer, decided_at, login, verification_code, on_time) VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			d.Number, string(d.Kind), string(d.Outcome), string(d.Ground), d.Reference, d.INN, d.Name, d.OfficeCode, d.Officer,
-			ms(d.DecidedAt), d.Login, d.VerificationCode, true); err != nil {
-			return fmt.Errorf("store: annulment decision: %w", err)
 		}
 		if err := tx.notify(ctx, acct.INN, "annulled", map[string]any{"number": d.Number, "ground": d.Ground}); err != nil {
 			return err

@@ -91,7 +91,7 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 			if err := db.hasher.VerifyDummy(ctx, n.CurrentPassword); err != nil {
 				return app, err
 			}
-			return app, invalidCredentials()
+			return app, kabinet.InvalidCredentials()
 		}
 		if !n.SignedIn {
 			if err := db.verifyCounted(ctx, who, acct, n.CurrentPassword, pol); err != nil {
@@ -112,7 +112,7 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 		}
 		app.FilledAt = tx.now
 		// RST-2: the newer application supersedes older undecided ones of the same kind.
-		superseded, err := tx.supersede(ctx, app.INN, app.Kind)
+		superseded, err := tx.supersede(ctx, app)
 		if err != nil {
 			return err
 		}
@@ -140,35 +140,51 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 	return app, err
 }
 
-// supersede marks older undecided applications of the same kind and ИНН superseded (RST-2).
-func (tx *Tx) supersede(ctx context.Context, innValue string, kind kabinet.ApplicationKind) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `UPDATE applications SET status = 'superseded'
-		WHERE inn = $1 AND kind = $2 AND status IN ('formed', 'received') RETURNING id, code`, innValue, string(kind))
+// supersede marks superseded the applications that app, about to be stored, replaces
+// (kabinet.Supersedes; RST-2), and returns their codes.
+func (tx *Tx) supersede(ctx context.Context, app kabinet.Application) ([]string, error) {
+	apps, err := tx.applicationsOf(ctx, app.INN)
 	if err != nil {
-		return nil, fmt.Errorf("store: supersede: %w", err)
-	}
-	var ids []int64
-	var codes []string
-	for rows.Next() {
-		var id int64
-		var code string
-		if err := rows.Scan(&id, &code); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-		codes = append(codes, code)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
-		if err := tx.event(ctx, id, kabinet.StatusSuperseded, "system"); err != nil {
+	var codes []string
+	for _, old := range apps {
+		if !kabinet.Supersedes(app, old) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE applications SET status = $1 WHERE id = $2", string(kabinet.StatusSuperseded), old.ID); err != nil {
+			return nil, fmt.Errorf("store: supersede: %w", err)
+		}
+		if err := tx.event(ctx, old.ID, kabinet.StatusSuperseded, "system"); err != nil {
 			return nil, err
 		}
+		codes = append(codes, old.Code)
 	}
 	return codes, nil
+}
+
+// applicationsOf reads every application of an ИНН, oldest first, locking their rows on
+// PostgreSQL: the caller changes some of them (SQLite's immediate transaction already
+// holds the only write lock).
+func (tx *Tx) applicationsOf(ctx context.Context, innValue string) ([]kabinet.Application, error) {
+	q := "SELECT " + applicationColumns + " FROM applications WHERE inn = $1 ORDER BY id"
+	if tx.db.dialect == postgres {
+		q += " FOR UPDATE"
+	}
+	rows, err := tx.QueryContext(ctx, q, innValue)
+	if err != nil {
+		return nil, fmt.Errorf("store: applications of %s: %w", innValue, err)
+	}
+	defer rows.Close()
+	var out []kabinet.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 func (tx *Tx) event(ctx context.Context, appID int64, status kabinet.ApplicationStatus, actor string) error {
@@ -281,16 +297,17 @@ type StaffActor struct {
 
 func (s StaffActor) actor() Actor { return Actor{Name: "staff:" + s.Login, Address: s.Address} }
 
-// wrongOffice records the refused attempt in the audit log and refuses (ACC-10).
-func (db *DB) wrongOffice(ctx context.Context, s StaffActor, action string, a kabinet.Application) error {
+// refusedOffice records in the audit log an act refused because the subject belongs
+// to another office (ACC-10), and returns the refusal.
+func (db *DB) refusedOffice(ctx context.Context, s StaffActor, action, subject string, refusal error) error {
+	e, _ := kabinet.AsError(refusal)
 	err := db.inTx(ctx, func(tx *Tx) error {
-		return tx.audit(ctx, s.actor(), action+".refused", a.Code, map[string]any{"reason": "wrong_office", "office": a.OfficeCode})
+		return tx.audit(ctx, s.actor(), action+".refused", subject, map[string]any{"reason": e.Code, "office": e.Details["office"]})
 	})
 	if err != nil {
 		return err
 	}
-	return kabinet.Errorf(kabinet.KindForbidden, "wrong_office", "the application belongs to office %s; only its officers or a supervisor may act on it", a.OfficeCode).
-		With("office", a.OfficeCode)
+	return refusal
 }
 
 // FindApplication is the officer's search by ИНН and generated code (Reg §6, ACC-5).
@@ -300,8 +317,8 @@ func (db *DB) FindApplication(ctx context.Context, s StaffActor, rawINN, code st
 	if err != nil {
 		return a, err
 	}
-	if !s.CanActOn(a.OfficeCode) {
-		return kabinet.Application{}, db.wrongOffice(ctx, s, "application.find", a)
+	if err := kabinet.MayActOn(s.Staff, a.OfficeCode); err != nil {
+		return kabinet.Application{}, db.refusedOffice(ctx, s, "application.find", a.Code, err)
 	}
 	err = db.inTx(ctx, func(tx *Tx) error {
 		return tx.audit(ctx, s.actor(), "application.find", a.Code, map[string]any{"inn": a.INN})
@@ -315,34 +332,10 @@ func (db *DB) ApplicationFor(ctx context.Context, s StaffActor, code string) (ka
 	if err != nil {
 		return a, err
 	}
-	if !s.CanActOn(a.OfficeCode) {
-		return kabinet.Application{}, db.wrongOffice(ctx, s, "application.view", a)
+	if err := kabinet.MayActOn(s.Staff, a.OfficeCode); err != nil {
+		return kabinet.Application{}, db.refusedOffice(ctx, s, "application.view", a.Code, err)
 	}
 	return a, nil
-}
-
-// dueAfter is the deadline that starts at receipt: 20 minutes for access (Reg §14);
-// for annulment the end of the second calendar day after the day of receipt, in
-// Bishkek time (Reg §20: «в течение двух календарных дней»).
-func dueAfter(kind kabinet.ApplicationKind, received time.Time, pol kabinet.Policy) time.Time {
-	if kind == kabinet.KindAccess {
-		return received.Add(pol.DecisionDeadline)
-	}
-	d := received.In(kabinet.Bishkek)
-	start := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, kabinet.Bishkek)
-	return start.AddDate(0, 0, pol.AnnulmentDays+1).Add(-time.Millisecond).UTC()
-}
-
-// openStateError explains why an application cannot be acted on.
-func openStateError(a kabinet.Application) error {
-	switch a.Status {
-	case kabinet.StatusSuperseded:
-		return kabinet.Errorf(kabinet.KindConflict, "superseded", "a newer application replaced this one (RST-2)")
-	case kabinet.StatusGranted, kabinet.StatusRefused:
-		return kabinet.Errorf(kabinet.KindConflict, "already_decided", "the application is already decided: %s", a.DecisionNumber).
-			With("decision_number", a.DecisionNumber)
-	}
-	return nil
 }
 
 // Receive records that the office received the application with its documents
@@ -361,222 +354,35 @@ func (db *DB) Receive(ctx context.Context, s StaffActor, code string, documentsC
 		return kabinet.Application{}, err
 	}
 	var a kabinet.Application
-	var refused bool
+	var refused error
 	err = db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		if a, err = tx.applicationByCode(ctx, c, true); err != nil {
 			return err
 		}
-		if !s.CanActOn(a.OfficeCode) {
-			refused = true
-			return nil
-		}
-		if err := openStateError(a); err != nil {
+		if err := kabinet.MayReceive(a, s.Staff); err != nil {
+			if kabinet.ErrorCode(err) == "wrong_office" {
+				refused = err // audited outside this transaction, which writes nothing
+				return nil
+			}
 			return err
 		}
-		if a.Status == kabinet.StatusReceived {
-			return kabinet.Errorf(kabinet.KindConflict, "already_received", "the application was already received at %s", a.ReceivedAt.In(kabinet.Bishkek).Format("02.01.2006 15:04:05"))
-		}
-		now, due := tx.now, dueAfter(a.Kind, tx.now, pol)
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = 'received', received_at = $1, received_by = $2, due_at = $3 WHERE id = $4`,
-			ms(now), s.Login, ms(due), a.ID); err != nil {
+		a = kabinet.Received(a, s.Staff, tx.now, pol)
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET status = $1, received_at = $2, received_by = $3, due_at = $4 WHERE id = $5`,
+			string(a.Status), ms(*a.ReceivedAt), a.ReceivedBy, ms(*a.DueAt), a.ID); err != nil {
 			return fmt.Errorf("store: receive: %w", err)
 		}
-		a.Status, a.ReceivedAt, a.ReceivedBy, a.DueAt = kabinet.StatusReceived, &now, s.Login, &due
-		if err := tx.event(ctx, a.ID, kabinet.StatusReceived, "staff:"+s.Login); err != nil {
+		if err := tx.event(ctx, a.ID, a.Status, "staff:"+s.Login); err != nil {
 			return err
 		}
-		return tx.audit(ctx, s.actor(), "application.receive", a.Code, map[string]any{"inn": a.INN, "kind": a.Kind, "due_at": due})
+		return tx.audit(ctx, s.actor(), "application.receive", a.Code, map[string]any{"inn": a.INN, "kind": a.Kind, "due_at": *a.DueAt})
 	})
 	if err != nil {
 		return kabinet.Application{}, err
 	}
-	if refused {
-		return kabinet.Application{}, db.wrongOffice(ctx, s, "application.receive", a)
+	if refused != nil {
+		return kabinet.Application{}, db.refusedOffice(ctx, s, "application.receive", a.Code, refused)
 	}
 	a.History, err = db.history(ctx, a.ID)
 	return a, err
-}
-
-// DecisionInput is the officer's decision.
-type DecisionInput struct {
-	Outcome kabinet.Outcome
-	Ground  kabinet.Ground // refusals only: no_registration or fraud_evidence (Reg §9)
-}
-
-// Decide issues the decision on a received application (Reg §8–§16; ACC-6, ACC-7,
-// RST-1, ANN-2). A grant of access creates the account with a generated login, or for
-// a restoration replaces the password, clears the lock and ends the sessions, keeping
-// the login. A grant of annulment annuls the account and ends its sessions (ANN-4).
-func (db *DB) Decide(ctx context.Context, s StaffActor, code string, in DecisionInput) (kabinet.Decision, error) {
-	var d kabinet.Decision
-	c, ok := ident.NormalizeCode(code)
-	if !ok {
-		return d, notFoundApplication()
-	}
-	switch in.Outcome {
-	case kabinet.Granted:
-		if in.Ground != "" {
-			return d, kabinet.Errorf(kabinet.KindUnprocessable, "invalid_ground", "a grant has no ground")
-		}
-	case kabinet.Refused:
-		if in.Ground != kabinet.GroundNoRegistration && in.Ground != kabinet.GroundFraudEvidence {
-			return d, kabinet.Errorf(kabinet.KindUnprocessable, "invalid_ground",
-				"a refusal needs one of the two grounds of Reg §9: no_registration or fraud_evidence")
-		}
-	default:
-		return d, kabinet.Errorf(kabinet.KindUnprocessable, "invalid_outcome", "outcome must be granted or refused")
-	}
-	var a kabinet.Application
-	var refused bool
-	err := db.inTx(ctx, func(tx *Tx) error {
-		var err error
-		if a, err = tx.applicationByCode(ctx, c, true); err != nil {
-			return err
-		}
-		if !s.CanActOn(a.OfficeCode) {
-			refused = true
-			return nil
-		}
-		if err := openStateError(a); err != nil {
-			return err
-		}
-		if a.Status != kabinet.StatusReceived {
-			return kabinet.Errorf(kabinet.KindConflict, "not_received", "record the application's receipt before deciding (Reg §6–§8)")
-		}
-		tp, err := taxpayer(ctx, tx, a.INN)
-		if err != nil && kabinet.ErrorCode(err) != "inn_not_found" {
-			return err
-		}
-		registered := err == nil && tp.Status == kabinet.RegistrationActive
-		if in.Outcome == kabinet.Granted && a.Kind == kabinet.KindAccess {
-			// ACC-6: the registry as it is now decides, not the snapshot.
-			if !registered {
-				return kabinet.Errorf(kabinet.KindConflict, "no_registration", "the subject has no active tax registration now; refuse on no_registration (Reg §9)")
-			}
-			if tp.HasFraudMark() {
-				return kabinet.Errorf(kabinet.KindConflict, "fraud_evidence", "documentary evidence of false entrepreneurship or fictitious supplies bars access (Reg §9): %s", tp.FraudReference).
-					With("reference", tp.FraudReference)
-			}
-		}
-		d, err = tx.issueDecision(ctx, s, a, in.Outcome, in.Ground, tp.FraudReference)
-		if err != nil {
-			return err
-		}
-		if in.Outcome == kabinet.Granted {
-			switch a.Kind {
-			case kabinet.KindAccess:
-				if d.Login, err = tx.grantAccess(ctx, a); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, "UPDATE decisions SET login = $1 WHERE number = $2", d.Login, d.Number); err != nil {
-					return err
-				}
-			case kabinet.KindAnnulment:
-				if d.Login, err = tx.annulAccount(ctx, a.INN); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, "UPDATE decisions SET login = $1 WHERE number = $2", d.Login, d.Number); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.notify(ctx, a.INN, "decision", map[string]any{"number": d.Number, "kind": a.Kind, "outcome": d.Outcome, "ground": d.Ground}); err != nil {
-			return err
-		}
-		return tx.audit(ctx, s.actor(), "application.decide", a.Code, map[string]any{
-			"inn": a.INN, "kind": a.Kind, "outcome": d.Outcome, "ground": d.Ground, "number": d.Number, "on_time": d.OnTime})
-	})
-	if err != nil {
-		return kabinet.Decision{}, err
-	}
-	if refused {
-		return kabinet.Decision{}, db.wrongOffice(ctx, s, "application.decide", a)
-	}
-	return d, nil
-}
-
-// issueDecision numbers and stores a decision and closes the application.
-func (tx *Tx) issueDecision(ctx context.Context, s StaffActor, a kabinet.Application, outcome kabinet.Outcome, ground kabinet.Ground, reference string) (kabinet.Decision, error) {
-	var seq int64
-	if err := tx.QueryRowContext(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'decision' RETURNING value").Scan(&seq); err != nil {
-		return kabinet.Decision{}, fmt.Errorf("store: decision number: %w", err)
-	}
-	vc, err := ident.NewVerificationCode(tx.db.rand)
-	if err != nil {
-		return kabinet.Decision{}, err
-	}
-	if ground != kabinet.GroundFraudEvidence {
-		reference = ""
-	}
-	d := kabinet.Decision{
-		Number: ident.FormatDecisionNumber(a.OfficeCode, tx.now.In(kabinet.Bishkek).Year(), seq), ApplicationCode: a.Code,
-		Kind: a.Kind, Outcome: outcome, Ground: ground, Reference: reference, INN: a.INN, Name: a.Name, OfficeCode: a.OfficeCode,
-		Officer: officerName(s.Staff), DecidedAt: tx.now, VerificationCode: vc, OnTime: a.DueAt == nil || !tx.now.After(*a.DueAt),
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO decisions (number, application_id, kind, outcome, ground, reference, inn, name, office_code,
-		officer, decided_at, login, verification_code, on_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, $13)`,
-		d.Number, a.ID, string(d.Kind), string(d.Outcome), string(d.Ground), d.Reference, d.INN, d.Name, d.OfficeCode,
-		d.Officer, ms(d.DecidedAt), d.VerificationCode, d.OnTime); err != nil {
-		return d, fmt.Errorf("store: insert decision: %w", err)
-	}
-	status := kabinet.StatusGranted
-	if outcome == kabinet.Refused {
-		status = kabinet.StatusRefused
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE applications SET status = $1, decided_at = $2, decision_number = $3 WHERE id = $4",
-		string(status), ms(tx.now), d.Number, a.ID); err != nil {
-		return d, fmt.Errorf("store: close application: %w", err)
-	}
-	return d, tx.event(ctx, a.ID, status, "staff:"+s.Login)
-}
-
-func officerName(s kabinet.Staff) string {
-	if s.Name != "" {
-		return s.Name
-	}
-	return s.Login
-}
-
-// Decision returns a decision by number (for printing by staff or the subject).
-func (db *DB) Decision(ctx context.Context, number string) (kabinet.Decision, error) {
-	var d kabinet.Decision
-	var at int64
-	err := db.sql.QueryRowContext(ctx, `SELECT d.number, COALESCE(a.code, ''), d.kind, d.outcome, d.ground, d.reference, d.inn, d.name,
-		d.office_code, d.officer, d.decided_at, d.login, d.verification_code, d.on_time
-		FROM decisions d LEFT JOIN applications a ON a.id = d.application_id WHERE d.number = $1`, strings.TrimSpace(number)).Scan(
-		&d.Number, &d.ApplicationCode, &d.Kind, &d.Outcome, &d.Ground, &d.Reference, &d.INN, &d.Name, &d.OfficeCode, &d.Officer,
-		&at, &d.Login, &d.VerificationCode, &d.OnTime)
-	if errors.Is(err, errNoRows) {
-		return d, kabinet.Errorf(kabinet.KindNotFound, "decision_not_found", "no such decision")
-	}
-	if err != nil {
-		return d, fmt.Errorf("store: decision: %w", err)
-	}
-	d.DecidedAt = fromMS(at)
-	return d, nil
-}
-
-// VerifyDecision checks a paper decision by its number and verification code (ACC-8).
-// A wrong code answers exactly like an unknown number.
-func (db *DB) VerifyDecision(ctx context.Context, number, code string) (kabinet.Decision, error) {
-	vc, ok := ident.NormalizeVerificationCode(code)
-	d, err := db.Decision(ctx, number)
-	if err != nil || !ok || d.VerificationCode != vc {
-		return kabinet.Decision{}, kabinet.Errorf(kabinet.KindNotFound, "decision_not_found", "no decision with this number and verification code")
-	}
-	return d, nil
-}
-
-// notify adds a notification to the subject's cabinet (CAB-1).
-func (tx *Tx) notify(ctx context.Context, innValue, kind string, params map[string]any) error {
-	b, err := jsonString(params)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO notifications (inn, at, kind, params) VALUES ($1, $2, $3, $4)", innValue, ms(tx.now), kind, b)
-	if err != nil {
-		return fmt.Errorf("store: notify: %w", err)
-	}
-	return nil
 }

@@ -50,14 +50,11 @@ func (db *DB) Board(ctx context.Context, s kabinet.Staff) (Board, error) {
 	}
 	b.Office = office
 	rows, err := db.sql.QueryContext(ctx, `SELECT code, kind, inn, name, office_code, passport_flag, received_at, due_at
-		FROM applications WHERE status = 'received' AND ($1 = '' OR office_code = $1) ORDER BY due_at, id`, office)
+		FROM applications WHERE status = $2 AND ($1 = '' OR office_code = $1) ORDER BY due_at, id`, office, string(kabinet.StatusReceived))
 	if err != nil {
 		return b, fmt.Errorf("store: board: %w", err)
 	}
 	defer rows.Close()
-	y, m, d := now.In(kabinet.Bishkek).Date()
-	dayStart := time.Date(y, m, d, 0, 0, 0, 0, kabinet.Bishkek)
-	dayEnd := dayStart.AddDate(0, 0, 1)
 	for rows.Next() {
 		var it BoardItem
 		var rec, due int64
@@ -66,9 +63,9 @@ func (db *DB) Board(ctx context.Context, s kabinet.Staff) (Board, error) {
 		}
 		it.ReceivedAt, it.DueAt = fromMS(rec), fromMS(due)
 		it.SecondsLeft = int64(it.DueAt.Sub(now).Seconds())
-		it.Overdue = now.After(it.DueAt)
+		it.Overdue = kabinet.Late(it.DueAt, now)
 		if it.Kind == kabinet.KindAnnulment {
-			it.DueToday = !it.Overdue && it.DueAt.Before(dayEnd)
+			it.DueToday = kabinet.DueToday(it.DueAt, now)
 			b.Annulments = append(b.Annulments, it)
 		} else {
 			b.Access = append(b.Access, it)
@@ -77,8 +74,10 @@ func (db *DB) Board(ctx context.Context, s kabinet.Staff) (Board, error) {
 	if err := rows.Err(); err != nil {
 		return b, err
 	}
+	today := kabinet.DateOf(now)
+	dayStart, dayEnd := kabinet.EndOfDay(today.AddDays(-1)), kabinet.EndOfDay(today)
 	err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN on_time THEN 1 ELSE 0 END), 0) FROM decisions
-		WHERE decided_at >= $1 AND decided_at < $2 AND ($3 = '' OR office_code = $3)`, ms(dayStart), ms(dayEnd), office).
+		WHERE decided_at > $1 AND decided_at <= $2 AND ($3 = '' OR office_code = $3)`, ms(dayStart), ms(dayEnd), office).
 		Scan(&b.Today.Decisions, &b.Today.OnTime)
 	if err != nil {
 		return b, fmt.Errorf("store: board stats: %w", err)
@@ -98,21 +97,40 @@ type DeadlineStats struct {
 	DecisionsOnTime   int
 }
 
-// Deadlines counts open and overdue applications and decisions met on time.
+// Deadlines counts open and overdue applications and decisions met on time. Whether
+// one is overdue or due today is kabinet.Late and kabinet.DueToday, as on the board.
 func (db *DB) Deadlines(ctx context.Context) (DeadlineStats, error) {
 	var st DeadlineStats
 	now := db.clock.Now()
-	y, m, d := now.In(kabinet.Bishkek).Date()
-	dayEnd := time.Date(y, m, d, 0, 0, 0, 0, kabinet.Bishkek).AddDate(0, 0, 1)
-	err := db.sql.QueryRowContext(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN kind = 'access' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN kind = 'access' AND due_at < $1 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN kind = 'annulment' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN kind = 'annulment' AND due_at >= $1 AND due_at < $2 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN kind = 'annulment' AND due_at < $1 THEN 1 ELSE 0 END), 0)
-		FROM applications WHERE status = 'received'`, ms(now), ms(dayEnd)).
-		Scan(&st.OpenAccess, &st.OverdueAccess, &st.OpenAnnulments, &st.DueTodayAnnulment, &st.OverdueAnnulments)
+	rows, err := db.sql.QueryContext(ctx, "SELECT kind, due_at FROM applications WHERE status = $1", string(kabinet.StatusReceived))
 	if err != nil {
+		return st, fmt.Errorf("store: deadlines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind kabinet.ApplicationKind
+		var dueMS int64
+		if err := rows.Scan(&kind, &dueMS); err != nil {
+			return st, fmt.Errorf("store: deadlines: %w", err)
+		}
+		due, late := fromMS(dueMS), kabinet.Late(fromMS(dueMS), now)
+		switch kind {
+		case kabinet.KindAccess:
+			st.OpenAccess++
+			if late {
+				st.OverdueAccess++
+			}
+		case kabinet.KindAnnulment:
+			st.OpenAnnulments++
+			if late {
+				st.OverdueAnnulments++
+			}
+			if kabinet.DueToday(due, now) {
+				st.DueTodayAnnulment++
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return st, fmt.Errorf("store: deadlines: %w", err)
 	}
 	err = db.sql.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN on_time THEN 1 ELSE 0 END), 0) FROM decisions`).

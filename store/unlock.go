@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"kabinet"
@@ -19,16 +18,15 @@ func (db *DB) Unlock(ctx context.Context, s StaffActor, login string) error {
 	if err != nil {
 		return err
 	}
-	if !s.CanActOn(tp.OfficeCode) {
-		return kabinet.Errorf(kabinet.KindForbidden, "wrong_office", "the subject is registered in office %s", tp.OfficeCode).With("office", tp.OfficeCode)
+	if err := kabinet.MayActOn(s.Staff, tp.OfficeCode); err != nil {
+		return err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM login_attempts WHERE login_key = $1", taxpayerKey(acct.Login))
+		counted, err := tx.clearAttempts(ctx, taxpayerKey(acct.Login))
 		if err != nil {
-			return fmt.Errorf("store: unlock: %w", err)
+			return err
 		}
-		n, _ := res.RowsAffected()
-		return tx.audit(ctx, s.actor(), "account.unlock", acct.INN, map[string]any{"login": acct.Login, "was_counted": n > 0})
+		return tx.audit(ctx, s.actor(), "account.unlock", acct.INN, map[string]any{"login": acct.Login, "was_counted": counted})
 	})
 }
 

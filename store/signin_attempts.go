@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"kabinet"
+	"kabinet/password"
+)
+
+// Sign-in attempts and locks (PWD-3). The rule is kabinet.ReserveAttempt and its
+// companions; this file stores its outcome. An attempt is reserved in one SQL statement
+// before its password is checked — the one place the rule is written in SQL too, since
+// only a single statement counts exactly under concurrent attempts on several
+// instances. TestReservationMatchesRule plays one sequence through both.
+
+func taxpayerKey(login string) string { return "t:" + login }
+func staffKey(login string) string    { return "s:" + login }
+
+// lockMS stores a lock's end: milliseconds, 0 for none.
+func lockMS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return ms(t)
+}
+
+// lockTime reads a stored lock's end.
+func lockTime(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return fromMS(v)
+}
+
+// reserve counts an attempt against key as kabinet.ReserveAttempt does, atomically:
+// concurrent attempts, on any instance, each get their own number, so a burst of wrong
+// attempts checks at most MaxFailures passwords. The CASEs follow the rule's cases:
+// locked (counted, the lock kept), the lock ended (the count restarts at one), else
+// counted, and locked when the count reaches the maximum.
+func (tx *Tx) reserve(ctx context.Context, key string, pol kabinet.Policy) (kabinet.Reservation, error) {
+	var r kabinet.Reservation
+	var until int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO login_attempts (login_key, failures, locked_until, updated_at)
+		VALUES ($1, 1, CASE WHEN 1 >= CAST($3 AS INTEGER) THEN CAST($4 AS BIGINT) ELSE 0 END, CAST($2 AS BIGINT))
+		ON CONFLICT (login_key) DO UPDATE SET
+			failures = CASE WHEN login_attempts.locked_until > 0 AND login_attempts.locked_until <= $2 THEN 1
+			                ELSE login_attempts.failures + 1 END,
+			locked_until = CASE WHEN login_attempts.locked_until > $2 THEN login_attempts.locked_until
+			                    WHEN (CASE WHEN login_attempts.locked_until > 0 THEN 1 ELSE login_attempts.failures + 1 END) >= CAST($3 AS INTEGER) THEN CAST($4 AS BIGINT)
+			                    ELSE 0 END,
+			updated_at = $2
+		RETURNING failures, locked_until`, key, ms(tx.now), pol.MaxFailures, ms(tx.now.Add(pol.LockDuration))).Scan(&r.N, &until)
+	if err != nil {
+		return r, fmt.Errorf("store: reserve sign-in attempt: %w", err)
+	}
+	r.LockedUntil = lockTime(until)
+	return r, nil
+}
+
+// giveBack is kabinet.GiveBack, atomically: one attempt less, and the lock gone if r
+// set it and no later attempt has set another.
+func (tx *Tx) giveBack(ctx context.Context, key string, r kabinet.Reservation, pol kabinet.Policy) error {
+	setLock := 0
+	if r.SetLock(pol) {
+		setLock = 1
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE login_attempts SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+		locked_until = CASE WHEN CAST($2 AS INTEGER) = 1 AND locked_until = CAST($3 AS BIGINT) THEN 0 ELSE locked_until END
+		WHERE login_key = $1`, key, setLock, lockMS(r.LockedUntil))
+	if err != nil {
+		return fmt.Errorf("store: give back sign-in attempt: %w", err)
+	}
+	return nil
+}
+
+// resetAttempts stores kabinet.AttemptsAfterSuccess: a right password clears the count.
+func (tx *Tx) resetAttempts(ctx context.Context, key string) error {
+	a := kabinet.AttemptsAfterSuccess()
+	if _, err := tx.ExecContext(ctx, "UPDATE login_attempts SET failures = $2, locked_until = $3 WHERE login_key = $1",
+		key, a.Failures, lockMS(a.LockedUntil)); err != nil {
+		return fmt.Errorf("store: reset sign-in attempts: %w", err)
+	}
+	return nil
+}
+
+// clearAttempts forgets a login's attempts and lock (an officer's unlock, a restoration).
+func (tx *Tx) clearAttempts(ctx context.Context, key string) (bool, error) {
+	res, err := tx.ExecContext(ctx, "DELETE FROM login_attempts WHERE login_key = $1", key)
+	if err != nil {
+		return false, fmt.Errorf("store: clear sign-in attempts: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// reserveAttempt reserves an attempt against key before any password is checked. If
+// the attempt cannot be written the check is refused (PWD-3: fail closed). before, when
+// given, runs first in the same transaction (the per-address throttle).
+func (db *DB) reserveAttempt(ctx context.Context, key string, pol kabinet.Policy, before func(tx *Tx) error) (kabinet.Reservation, error) {
+	var r kabinet.Reservation
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if before != nil {
+			if err := before(tx); err != nil {
+				return err
+			}
+		}
+		var err error
+		r, err = tx.reserve(ctx, key, pol)
+		return err
+	})
+	if err != nil {
+		if kabinet.ErrorKind(err) == kabinet.KindTooMany {
+			return r, err
+		}
+		return r, kabinet.Errorf(kabinet.KindUnavailable, "unavailable", "the attempt could not be recorded, so it is refused (%v)", err)
+	}
+	return r, nil
+}
+
+// unchecked handles a password check that failed to run: one that found no hashing
+// slot (password.ErrBusy) is given back, since a busy service must count toward
+// nobody's lock. It returns err.
+func (db *DB) unchecked(ctx context.Context, key string, r kabinet.Reservation, pol kabinet.Policy, err error) error {
+	if errors.Is(err, password.ErrBusy) {
+		ctx := context.WithoutCancel(ctx)
+		db.inTx(ctx, func(tx *Tx) error { return tx.giveBack(ctx, key, r, pol) })
+	}
+	return err
+}
+
+// refuse is the one failure path of every counted password check (PWD-3): an attempt
+// refused unchecked by the lock, or a wrong password. The count was reserved already;
+// refuse records the attempt and returns the rule's answer.
+func (db *DB) refuse(ctx context.Context, who Actor, principal, login string, id int64, r kabinet.Reservation, pol kabinet.Policy) *kabinet.Error {
+	db.recordFailure(ctx, who, principal, login, id, r.FailureOutcome(pol))
+	return r.FailureError(pol)
+}
+
+// recordFailure writes a refused sign-in to the sign-in history and the audit log,
+// and tells the subject of a lock (CAB-1). Its own failure refuses nothing more: the
+// attempt was counted before the password was checked.
+func (db *DB) recordFailure(ctx context.Context, who Actor, principal, login string, id int64, outcome string) {
+	db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.signInRow(ctx, principal, login, id, who.Address, outcome); err != nil {
+			return err
+		}
+		if outcome == "lock" && principal == principalTaxpayer && id != 0 {
+			var inn string
+			if err := tx.QueryRowContext(ctx, "SELECT inn FROM accounts WHERE id = $1", id).Scan(&inn); err == nil {
+				if err := tx.notify(ctx, inn, "lock", map[string]any{"at": tx.now}); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.audit(ctx, who, "auth."+outcome, principal+":"+login, nil)
+	})
+}
+
+// signInRow adds an attempt to a taxpayer's sign-in history (CAB-1).
+func (tx *Tx) signInRow(ctx context.Context, principal, login string, id int64, addr, outcome string) error {
+	if principal != principalTaxpayer {
+		return nil
+	}
+	var acct any
+	if id != 0 {
+		acct = id
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO sign_ins (login, account_id, at, address, outcome) VALUES ($1, $2, $3, $4, $5)",
+		login, acct, ms(tx.now), addr, outcome)
+	return err
+}
+
+// verifyCounted checks a taxpayer's password outside the sign-in form (changing the
+// password, annulling from the public page) under the same rules as a sign-in (PWD-3):
+// reserved first, a locked account refused unchecked, a wrong password counted toward
+// the lock, a busy check given back, a right one resetting the count.
+func (db *DB) verifyCounted(ctx context.Context, who Actor, acct kabinet.Account, pw string, pol kabinet.Policy) error {
+	key := taxpayerKey(acct.Login)
+	r, err := db.reserveAttempt(ctx, key, pol, nil)
+	if err != nil {
+		return err
+	}
+	if !r.MayCheck(pol) {
+		return db.refuse(ctx, who, principalTaxpayer, acct.Login, acct.ID, r, pol)
+	}
+	ok, _, err := db.hasher.Verify(ctx, pw, acct.PasswordHash)
+	if err != nil {
+		return db.unchecked(ctx, key, r, pol, err)
+	}
+	if !ok {
+		if e := db.refuse(ctx, who, principalTaxpayer, acct.Login, acct.ID, r, pol); e.Code != "invalid_credentials" {
+			return e
+		}
+		// Without attempts_left: from the public annulment page, an ИНН without access
+		// answers the same.
+		return kabinet.InvalidCredentials()
+	}
+	return db.inTx(ctx, func(tx *Tx) error { return tx.resetAttempts(ctx, key) })
+}
