@@ -17,13 +17,18 @@ import (
 	"kabinet/inn"
 )
 
-// registryColumns are the registry file's keys (SPEC "Registry file").
-var registryColumns = []string{"inn", "kind", "name", "head_position", "head_name", "office_code", "address", "status", "fraud_reference"}
+// registryColumns are the registry file's keys (SPEC "Registry file"). The first
+// registryRequired are required; the two after them are optional (VAT-1, FIL-8), and a
+// file without them loads as before.
+var registryColumns = []string{"inn", "kind", "name", "head_position", "head_name", "office_code", "address", "status", "fraud_reference",
+	"vat_registered_on", "reports"}
+
+const registryRequired = 9
 
 // importBatch rows go in one multi-row upsert and one transaction: large enough to
 // amortise a commit (measured: 500 → 2,000 rows took a 100k-row SQLite import from
 // 3.2 s to 2.0 s), small enough to hold SQLite's writer lock for tens of milliseconds,
-// and 20,000 parameters, under both engines' limits (32,766 and 65,535).
+// and 24,000 parameters, under both engines' limits (32,766 and 65,535).
 const importBatch = 2000
 
 // RegistryFormat is the format of a registry file.
@@ -135,7 +140,7 @@ func (imp *registryImport) readCSV(ctx context.Context, r io.Reader) error {
 		}
 	}
 	for k, c := range cols {
-		if c < 0 {
+		if c < 0 && k < registryRequired {
 			return kabinet.Errorf(kabinet.KindInvalid, "invalid_file", "registry file: the header lacks column %q (expected %s)", registryColumns[k], strings.Join(registryColumns, ","))
 		}
 	}
@@ -160,7 +165,10 @@ func (imp *registryImport) readCSV(ctx context.Context, r io.Reader) error {
 			continue
 		}
 		for k, c := range cols {
-			vals[k] = rec[c]
+			vals[k] = ""
+			if c >= 0 {
+				vals[k] = rec[c]
+			}
 		}
 		t, reason := imp.parse(vals)
 		if reason != "" {
@@ -296,6 +304,13 @@ func (imp *registryImport) parse(v []string) (kabinet.Taxpayer, string) {
 	if t.Status != kabinet.RegistrationActive && t.Status != kabinet.RegistrationLiquidated {
 		return t, fmt.Sprintf("status: %q is not active or liquidated", v[7])
 	}
+	var reason string
+	if t.VATRegisteredOn, reason = parseVATRegisteredOn(v[9]); reason != "" {
+		return t, reason
+	}
+	if t.Reports, reason = parseReports(v[10]); reason != "" {
+		return t, reason
+	}
 	return t, ""
 }
 
@@ -308,25 +323,28 @@ func (imp *registryImport) flush(ctx context.Context) error {
 	slices.SortFunc(imp.batch, func(a, b kabinet.Taxpayer) int { return strings.Compare(a.INN, b.INN) })
 	err := imp.db.inTx(ctx, func(tx *Tx) error {
 		var q strings.Builder
-		q.WriteString(`INSERT INTO taxpayers (inn, kind, name, head_position, head_name, office_code, address, status, fraud_reference, updated_at) VALUES `)
-		args := make([]any, 0, len(imp.batch)*10)
+		q.WriteString(`INSERT INTO taxpayers (inn, kind, name, head_position, head_name, office_code, address, status, fraud_reference,
+			vat_registered_on, reports, updated_at) VALUES `)
+		args := make([]any, 0, len(imp.batch)*12)
 		for i, t := range imp.batch {
 			if i > 0 {
 				q.WriteByte(',')
 			}
 			q.WriteByte('(')
-			for k := 1; k <= 10; k++ {
+			for k := 1; k <= 12; k++ {
 				if k > 1 {
 					q.WriteByte(',')
 				}
-				q.WriteString(imp.db.dialect.param(i*10 + k))
+				q.WriteString(imp.db.dialect.param(i*12 + k))
 			}
 			q.WriteByte(')')
-			args = append(args, t.INN, string(t.Kind), t.Name, t.HeadPosition, t.HeadName, t.OfficeCode, t.Address, string(t.Status), t.FraudReference, ms(tx.now))
+			args = append(args, t.INN, string(t.Kind), t.Name, t.HeadPosition, t.HeadName, t.OfficeCode, t.Address, string(t.Status), t.FraudReference,
+				vatRegisteredOnValue(t.VATRegisteredOn), strings.Join(t.Reports, " "), ms(tx.now))
 		}
 		q.WriteString(` ON CONFLICT (inn) DO UPDATE SET kind = excluded.kind, name = excluded.name,
 			head_position = excluded.head_position, head_name = excluded.head_name, office_code = excluded.office_code,
 			address = excluded.address, status = excluded.status, fraud_reference = excluded.fraud_reference,
+			vat_registered_on = excluded.vat_registered_on, reports = excluded.reports,
 			updated_at = excluded.updated_at`)
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("store: import registry lines %d–%d: %w", imp.first, imp.last, err)
@@ -363,9 +381,12 @@ type queryer interface {
 func taxpayer(ctx context.Context, q queryer, innValue string) (kabinet.Taxpayer, error) {
 	t := kabinet.Taxpayer{INN: innValue}
 	var updated int64
-	err := q.QueryRowContext(ctx, `SELECT kind, name, head_position, head_name, office_code, address, status, fraud_reference, updated_at
+	var vatOn sql.NullString
+	var reports string
+	err := q.QueryRowContext(ctx, `SELECT kind, name, head_position, head_name, office_code, address, status, fraud_reference,
+		vat_registered_on, reports, updated_at
 		FROM taxpayers WHERE inn = $1`, innValue).Scan(&t.Kind, &t.Name, &t.HeadPosition, &t.HeadName, &t.OfficeCode,
-		&t.Address, &t.Status, &t.FraudReference, &updated)
+		&t.Address, &t.Status, &t.FraudReference, &vatOn, &reports, &updated)
 	if errors.Is(err, errNoRows) {
 		return t, kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "ИНН %s is not in the registry", innValue)
 	}
@@ -373,6 +394,7 @@ func taxpayer(ctx context.Context, q queryer, innValue string) (kabinet.Taxpayer
 		return t, fmt.Errorf("store: taxpayer %s: %w", innValue, err)
 	}
 	t.UpdatedAt = fromMS(updated)
+	t.VATRegisteredOn, t.Reports = storedVATRegisteredOn(vatOn), storedReports(reports)
 	return t, nil
 }
 
