@@ -172,6 +172,15 @@ func (a *app) serve(ctx context.Context) error {
 	return err
 }
 
+// close releases the listeners and the database of an instance that never served.
+func (a *app) close() {
+	a.pubLn.Close()
+	if a.opsLn != nil {
+		a.opsLn.Close()
+	}
+	a.db.Close()
+}
+
 // janitor removes what has expired, once a minute.
 func (a *app) janitor(ctx context.Context) {
 	t := time.NewTicker(time.Minute)

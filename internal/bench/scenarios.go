@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -54,7 +54,7 @@ func (b *bench) saw(res loadResult, refusals bool) {
 
 // scenarioHash: argon2id hashes per second on all cores, with the service's
 // parameters and the service's Hasher (its bound on concurrent hashes included).
-func (b *bench) scenarioHash(ctx context.Context) {
+func (b *bench) scenarioHash(ctx context.Context) error {
 	workers := runtime.NumCPU()
 	res := b.run(ctx, loadSpec{label: "hash: argon2id", clients: workers, duration: b.duration(), requests: b.cfg.requests,
 		do: func(ctx context.Context, _ int, _ int64) (int, error) {
@@ -64,6 +64,7 @@ func (b *bench) scenarioHash(ctx context.Context) {
 			return http.StatusOK, nil
 		}})
 	b.rep.Hash = &hashFigures{PerSecond: res.rate(), Workers: workers, Hashes: res.OK, Seconds: round2(res.Elapsed.Seconds()), P50MS: res.pct(0.5)}
+	return nil
 }
 
 func jsonBody(v any) []byte {
@@ -147,7 +148,7 @@ const lookupSaturation = 64
 // the same server and middleware), one after the other in this run, at --clients and
 // at lookupSaturation clients; the target is judged at the better ratio, as the
 // sign-ins' is.
-func (b *bench) scenarioLookup(ctx context.Context) {
+func (b *bench) scenarioLookup(ctx context.Context) error {
 	fig := &lookupFigures{}
 	for _, n := range []int{b.cfg.clients, lookupSaturation} {
 		if len(fig.Levels) > 0 && n == fig.Levels[0].Clients {
@@ -169,6 +170,7 @@ func (b *bench) scenarioLookup(ctx context.Context) {
 		}
 	}
 	b.rep.Lookup = fig
+	return nil
 }
 
 // scenarioApply: applications formed per second (argon2id, the insert, the code), each
@@ -221,7 +223,7 @@ func (b *bench) scenarioApply(ctx context.Context) error {
 // keep memory down and refuse the excess cleanly (503 + Retry-After); the look-up must
 // stay quick. Each sign-in names a login of its own that does not exist: it costs the
 // same argon2id (VerifyDummy) and locks no account.
-func (b *bench) scenarioFlood(ctx context.Context) {
+func (b *bench) scenarioFlood(ctx context.Context) error {
 	n := b.cfg.flood
 	fig := &floodFigures{Clients: n}
 	base, pid := b.base, b.pid
@@ -332,6 +334,7 @@ func (b *bench) scenarioFlood(ctx context.Context) {
 	fig.LookupP50MS, fig.LookupP99MS, fig.LookupMaxMS = quantileMS(probe, 0.5), quantileMS(probe, 0.99), quantileMS(probe, 1)
 	fig.LookupStatus = loadResult{Status: probeStatus}.statusCounts()
 	b.rep.Flood = fig
+	return nil
 }
 
 // scenarioImportScale imports --rows generated rows with the registry importer, and

@@ -1,31 +1,71 @@
-package main
+package bench
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"kabinet/internal/dbtest"
+	"kabinet/store"
 )
 
-// TestMain lets the test binary stand in for kabinet where the bench starts the service
-// as a process of its own (the flood): then it runs the command, not the tests.
+// kabinetBin is the kabinet binary, built once for the tests: the bench is a command of
+// it, and its flood starts the binary again as `serve`, a process of its own.
+var kabinetBin string
+
 func TestMain(m *testing.M) {
-	if os.Getenv(benchChildEnv) == "1" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-		stop()
-		os.Exit(code)
+	os.Exit(func() int {
+		dir, err := os.MkdirTemp("", "kabinet-bench-test-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		kabinetBin = filepath.Join(dir, "kabinet")
+		build := exec.Command("go", "build", "-o", kabinetBin, "kabinet/cmd/kabinet")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintf(os.Stderr, "build kabinet: %v\n", err)
+			return 1
+		}
+		return m.Run()
+	}())
+}
+
+// kabinetCmd runs the binary with args and returns its exit code, standard output and
+// standard error.
+func kabinetCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cmd := exec.Command(kabinetBin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("kabinet %v: %v", args, err)
 	}
-	os.Exit(m.Run())
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+}
+
+// openForTest opens the database behind url for direct SQL.
+func openForTest(t *testing.T, url string) *sql.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db.SQL()
 }
 
 // tinyBench are flags that make every scenario quick: cheap hashes, short measurements,
@@ -86,7 +126,7 @@ func TestBenchEveryScenario(t *testing.T) {
 	for _, e := range dbtest.Engines {
 		t.Run(e.Name, func(t *testing.T) {
 			url := dbtest.URL(t, e)
-			code, out, errs := kabinetCmd(t, "", append([]string{"bench", "--db", url}, tinyBench...)...)
+			code, out, errs := kabinetCmd(t, append([]string{"bench", "--db", url}, tinyBench...)...)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s", code, errs)
 			}
@@ -167,7 +207,7 @@ func TestBenchEveryScenario(t *testing.T) {
 func TestBenchTable(t *testing.T) {
 	url := dbtest.URL(t, dbtest.Engines[0])
 	args := append([]string{"bench", "--db", url, "--scenarios", "hash,lookup"}, tinyBench[1:]...)
-	code, out, errs := kabinetCmd(t, "", args...)
+	code, out, errs := kabinetCmd(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -178,7 +218,7 @@ func TestBenchTable(t *testing.T) {
 	}
 	// A second run on the same database is allowed (the bench marked it), and the
 	// policy it raised was restored.
-	if code, _, errs := kabinetCmd(t, "", args...); code != 0 {
+	if code, _, errs := kabinetCmd(t, args...); code != 0 {
 		t.Fatalf("second run: exit %d\n%s", code, errs)
 	}
 	var v string
@@ -203,14 +243,14 @@ func TestBenchRefuses(t *testing.T) {
 		{[]string{"--pid", "1"}, 2, "--pid"},
 		{[]string{"--hash-time", "0"}, 2, "hash parameters"},
 	} {
-		code, _, errs := kabinetCmd(t, "", append([]string{"bench"}, tc.args...)...)
+		code, _, errs := kabinetCmd(t, append([]string{"bench"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errs, tc.want) {
 			t.Errorf("bench %v: exit %d, want %d with %q:\n%s", tc.args, code, tc.code, tc.want, errs)
 		}
 	}
 	// A database holding someone's accounts is not the bench's to write into.
 	url := dbtest.URL(t, dbtest.Engines[0])
-	if code, _, errs := kabinetCmd(t, "", "migrate", "--db", url); code != 0 {
+	if code, _, errs := kabinetCmd(t, "migrate", "--db", url); code != 0 {
 		t.Fatal(errs)
 	}
 	db := openForTest(t, url)
@@ -218,7 +258,7 @@ func TestBenchRefuses(t *testing.T) {
 		VALUES ('np0000000001', '11705198700772', 'x', '', 'active', 0, 0, 0)`); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errs := kabinetCmd(t, "", append([]string{"bench", "--db", url, "--scenarios", "lookup"}, tinyBench[1:]...)...); code != 1 || !strings.Contains(errs, "scratch database") {
+	if code, _, errs := kabinetCmd(t, append([]string{"bench", "--db", url, "--scenarios", "lookup"}, tinyBench[1:]...)...); code != 1 || !strings.Contains(errs, "scratch database") {
 		t.Errorf("a database with accounts: exit %d\n%s", code, errs)
 	}
 }
@@ -226,16 +266,16 @@ func TestBenchRefuses(t *testing.T) {
 // With --url the bench aims at a running service; without --db the scenarios that
 // need the database are skipped with the reason.
 func TestBenchURL(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "kabinet.db")
+	serve := exec.Command(kabinetBin, "serve", "--db", dbURL, "--addr", "127.0.0.1:0", "--ops-addr", "", "--hash-memory", "64", "--hash-time", "1")
 	pr, pw := io.Pipe()
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", dbURL, "--addr", "127.0.0.1:0", "--ops-addr", "", "--hash-memory", "64", "--hash-time", "1"},
-			strings.NewReader(""), pw, io.Discard)
-		pw.Close()
-	}()
+	serve.Stdout = pw
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { err := serve.Wait(); pw.Close(); done <- err }()
+	defer serve.Process.Kill()
 	var base string
 	buf := make([]byte, 4096)
 	var got strings.Builder
@@ -257,7 +297,7 @@ func TestBenchURL(t *testing.T) {
 		t.Fatalf("serve printed no address:\n%s", got.String())
 	}
 
-	code, out, errs := kabinetCmd(t, "", append([]string{"bench", "--url", base, "--scenarios", "hash,lookup,import"}, tinyBench...)...)
+	code, out, errs := kabinetCmd(t, append([]string{"bench", "--url", base, "--scenarios", "hash,lookup,import"}, tinyBench...)...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -269,7 +309,7 @@ func TestBenchURL(t *testing.T) {
 		}
 	}
 
-	code, out, errs = kabinetCmd(t, "", append([]string{"bench", "--url", base, "--db", dbURL, "--scenarios", "lookup"}, tinyBench...)...)
+	code, out, errs = kabinetCmd(t, append([]string{"bench", "--url", base, "--db", dbURL, "--scenarios", "lookup"}, tinyBench...)...)
 	if code != 0 {
 		t.Fatalf("with --db: exit %d\n%s", code, errs)
 	}
@@ -281,10 +321,10 @@ func TestBenchURL(t *testing.T) {
 
 	// --db naming another database than the service's is caught.
 	other := dbtest.URL(t, dbtest.Engines[0])
-	if code, _, errs := kabinetCmd(t, "", append([]string{"bench", "--url", base, "--db", other, "--scenarios", "lookup"}, tinyBench...)...); code != 1 || !strings.Contains(errs, "another database") {
+	if code, _, errs := kabinetCmd(t, append([]string{"bench", "--url", base, "--db", other, "--scenarios", "lookup"}, tinyBench...)...); code != 1 || !strings.Contains(errs, "another database") {
 		t.Errorf("a --db the service does not use: exit %d\n%s", code, errs)
 	}
-	cancel()
+	serve.Process.Signal(os.Interrupt)
 	select {
 	case <-done:
 	case <-time.After(15 * time.Second):

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"bufio"
@@ -6,14 +6,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"time"
 )
-
-// benchChildEnv marks a process the bench started as a service of its own; a test
-// binary (which has no main to run) serves through it too (see TestMain).
-const benchChildEnv = "KABINET_BENCH_CHILD"
 
 // child is a `kabinet serve` the bench started, so that the flood measures the
 // service's memory alone, not the service and a thousand-client load generator in one
@@ -23,19 +18,18 @@ type child struct {
 	base string
 }
 
-// startChild runs this binary as `serve` on dbURL with the bench's hash settings, on
-// 127.0.0.1:0 without the operations address, and waits for the address it prints.
+// startChild runs the kabinet binary as `serve` on dbURL with the bench's hash
+// settings, on 127.0.0.1:0 without the operations address, and waits for the address it
+// prints.
 func (b *bench) startChild(ctx context.Context, dbURL string) (*child, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("bench: own executable: %w", err)
+	exe := b.env.Executable
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, fmt.Errorf("bench: own executable: %w", err)
+		}
 	}
-	f := b.cfg.srv
-	cmd := exec.Command(exe, "serve", "--db", dbURL, "--addr", "127.0.0.1:0", "--ops-addr", "", "--no-migrate",
-		"--log-level", "error", "--hash-memory", strconv.FormatUint(uint64(f.hashMemory), 10),
-		"--hash-time", strconv.FormatUint(uint64(f.hashTime), 10), "--hash-concurrency", strconv.Itoa(f.hashParallel),
-		"--hash-wait", f.hashWait.String())
-	cmd.Env = append(os.Environ(), benchChildEnv+"=1")
+	cmd := exec.Command(exe, b.env.ServeArgs(dbURL)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("bench: service process: %w", err)

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"encoding/json"
@@ -12,8 +12,8 @@ import (
 	"text/tabwriter"
 )
 
-// benchReport is every figure of one `kabinet bench` run; --json prints it as is.
-type benchReport struct {
+// report is every figure of one `kabinet bench` run; --json prints it as is.
+type report struct {
 	Engine      string            `json:"engine"`
 	Target      string            `json:"target"`
 	Cores       int               `json:"cores"`
@@ -34,7 +34,7 @@ type benchReport struct {
 	Import      *importFigures    `json:"import,omitempty"`
 	Scale       *scaleFigures     `json:"scale,omitempty"`
 	Skipped     map[string]string `json:"skipped,omitempty"`
-	Checks      []benchCheck      `json:"checks"`
+	Checks      []check           `json:"checks"`
 	Failed      int               `json:"failed_checks"`
 	ServerLog   string            `json:"server_log,omitempty"`
 }
@@ -163,8 +163,8 @@ type scaleFigures struct {
 	LoadSeconds float64     `json:"load_seconds"`
 }
 
-// benchCheck is one target of BENCH.md against this run's figure.
-type benchCheck struct {
+// check is one target of BENCH.md against this run's figure.
+type check struct {
 	Scenario string  `json:"scenario"`
 	Name     string  `json:"name"`
 	Target   string  `json:"target"`
@@ -180,7 +180,7 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 func ptr(v float64) *float64 { return &v }
 
 // checks compares the figures with the targets of BENCH.md.
-func (r *benchReport) checks() {
+func (r *report) checks() {
 	r.Checks = nil
 	add := func(scenario, name, target string, value float64, shown string, pass bool) {
 		st := "pass"
@@ -188,10 +188,10 @@ func (r *benchReport) checks() {
 			st = "FAIL"
 			r.Failed++
 		}
-		r.Checks = append(r.Checks, benchCheck{Scenario: scenario, Name: name, Target: target, Value: value, Shown: shown, Status: st})
+		r.Checks = append(r.Checks, check{Scenario: scenario, Name: name, Target: target, Value: value, Shown: shown, Status: st})
 	}
 	na := func(scenario, name, target, why string) {
-		r.Checks = append(r.Checks, benchCheck{Scenario: scenario, Name: name, Target: target, Shown: why, Status: "n/a"})
+		r.Checks = append(r.Checks, check{Scenario: scenario, Name: name, Target: target, Shown: why, Status: "n/a"})
 	}
 	if l := r.Login; l != nil && r.Hash != nil {
 		add("login", "best sign-ins/s ÷ hashes/s", "≥ 0.90", l.BestRatio, fmt.Sprintf("%.2f (%d clients)", l.BestRatio, l.BestClients), l.BestRatio >= 0.90)
@@ -240,14 +240,14 @@ func (r *benchReport) checks() {
 	}
 }
 
-func (r *benchReport) writeJSON(w io.Writer) error {
+func (r *report) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
 }
 
 // writeTable prints the report for people.
-func (r *benchReport) writeTable(w io.Writer) error {
+func (r *report) writeTable(w io.Writer) error {
 	fmt.Fprintf(w, "kabinet bench — %s, %s\n", r.Engine, r.Target)
 	fmt.Fprintf(w, "%d cores, %s, argon2id %s, %d hashes at once; %.4g s per measurement, ≤ %d requests each, %d registry rows\n",
 		r.Cores, r.GoVersion, r.HashParams, r.HashSlots, r.Seconds, r.MaxRequests, r.Rows)
@@ -315,7 +315,7 @@ func (r *benchReport) writeTable(w io.Writer) error {
 		row("scale", fmt.Sprintf("look-up, %d rows", s.SmallRows), s.Small, "", "200")
 		row("scale", fmt.Sprintf("look-up, %d rows", s.LargeRows), s.Large, num(s.Ratio, 2), "200")
 	}
-	for _, name := range benchScenarios {
+	for _, name := range scenarioNames() {
 		if why, ok := r.Skipped[name]; ok {
 			fmt.Fprintf(w, "%s: skipped: %s\n", name, why)
 		}
@@ -337,7 +337,7 @@ func (r *benchReport) writeTable(w io.Writer) error {
 	return nil
 }
 
-func countNA(cs []benchCheck) int {
+func countNA(cs []check) int {
 	n := 0
 	for _, c := range cs {
 		if c.Status == "n/a" {
