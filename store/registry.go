@@ -12,6 +12,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"kabinet"
 	"kabinet/inn"
@@ -63,7 +64,8 @@ func (db *DB) ImportRegistry(ctx context.Context, who Actor, source string, form
 	if err != nil {
 		return ImportReport{}, err
 	}
-	imp := &registryImport{db: db, who: who, source: source, offices: offices, onBad: onBad, index: map[string]int{}}
+	imp := &registryImport{db: db, who: who, source: source, offices: offices, onBad: onBad, index: map[string]int{},
+		absent: map[string]optionalColumns{}}
 	switch format {
 	case FormatJSONL:
 		err = imp.readJSONL(ctx, r)
@@ -84,8 +86,9 @@ type registryImport struct {
 	onBad   func(LineError)
 	rep     ImportReport
 	batch   []kabinet.Taxpayer
-	index   map[string]int // ИНН → position in batch: a later line for the same ИНН wins
-	first   int            // first line of the batch
+	index   map[string]int             // ИНН → position in batch: a later line for the same ИНН wins
+	absent  map[string]optionalColumns // ИНН → the optional columns its line lacks: kept as stored
+	first   int                        // first line of the batch
 	last    int
 }
 
@@ -175,6 +178,7 @@ func (imp *registryImport) readCSV(ctx context.Context, r io.Reader) error {
 			imp.bad(line, reason)
 			continue
 		}
+		imp.absent[t.INN] = absentColumns(cols[registryRequired] < 0, cols[registryRequired+1] < 0)
 		if err := imp.add(ctx, line, t); err != nil {
 			return err
 		}
@@ -227,6 +231,9 @@ func (imp *registryImport) readJSONL(ctx context.Context, r io.Reader) error {
 			imp.bad(line, reason)
 			continue
 		}
+		_, hasVAT := obj[registryColumns[registryRequired]]
+		_, hasReports := obj[registryColumns[registryRequired+1]]
+		imp.absent[t.INN] = absentColumns(!hasVAT, !hasReports)
 		if err := imp.add(ctx, line, t); err != nil {
 			return err
 		}
@@ -321,40 +328,64 @@ func (imp *registryImport) flush(ctx context.Context) error {
 	}
 	// Inserting in key order touches each B-tree page once per batch instead of at random.
 	slices.SortFunc(imp.batch, func(a, b kabinet.Taxpayer) int { return strings.Compare(a.INN, b.INN) })
+	// Rows whose lines lack an optional column keep its stored value: one statement per
+	// combination of the columns present (one for a CSV file, whose header decides).
+	var groups [4][]kabinet.Taxpayer
+	for _, t := range imp.batch {
+		groups[imp.absent[t.INN]] = append(groups[imp.absent[t.INN]], t)
+	}
 	err := imp.db.inTx(ctx, func(tx *Tx) error {
-		var q strings.Builder
-		q.WriteString(`INSERT INTO taxpayers (inn, kind, name, head_position, head_name, office_code, address, status, fraud_reference,
-			vat_registered_on, reports, updated_at) VALUES `)
-		args := make([]any, 0, len(imp.batch)*12)
-		for i, t := range imp.batch {
-			if i > 0 {
-				q.WriteByte(',')
+		for absent, rows := range groups {
+			if len(rows) == 0 {
+				continue
 			}
-			q.WriteByte('(')
-			for k := 1; k <= 12; k++ {
-				if k > 1 {
-					q.WriteByte(',')
-				}
-				q.WriteString(imp.db.dialect.param(i*12 + k))
+			q, args := upsertTaxpayers(imp.db.dialect, rows, tx.now, optionalColumns(absent))
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return fmt.Errorf("store: import registry lines %d–%d: %w", imp.first, imp.last, err)
 			}
-			q.WriteByte(')')
-			args = append(args, t.INN, string(t.Kind), t.Name, t.HeadPosition, t.HeadName, t.OfficeCode, t.Address, string(t.Status), t.FraudReference,
-				vatRegisteredOnValue(t.VATRegisteredOn), strings.Join(t.Reports, " "), ms(tx.now))
-		}
-		q.WriteString(` ON CONFLICT (inn) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-			head_position = excluded.head_position, head_name = excluded.head_name, office_code = excluded.office_code,
-			address = excluded.address, status = excluded.status, fraud_reference = excluded.fraud_reference,
-			vat_registered_on = excluded.vat_registered_on, reports = excluded.reports,
-			updated_at = excluded.updated_at`)
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("store: import registry lines %d–%d: %w", imp.first, imp.last, err)
 		}
 		return tx.audit(ctx, imp.who, "registry.import", "", map[string]any{
 			"source": imp.source, "first_line": imp.first, "last_line": imp.last, "rows": len(imp.batch)})
 	})
 	imp.batch = imp.batch[:0]
 	clear(imp.index)
+	clear(imp.absent)
 	return err
+}
+
+// upsertTaxpayers is one multi-row upsert of rows; the optional columns in absent are
+// written for new rows (as their defaults) and left as stored for existing ones.
+func upsertTaxpayers(d dialect, rows []kabinet.Taxpayer, now time.Time, absent optionalColumns) (string, []any) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO taxpayers (inn, kind, name, head_position, head_name, office_code, address, status, fraud_reference,
+		vat_registered_on, reports, updated_at) VALUES `)
+	args := make([]any, 0, len(rows)*12)
+	for i, t := range rows {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteByte('(')
+		for k := 1; k <= 12; k++ {
+			if k > 1 {
+				q.WriteByte(',')
+			}
+			q.WriteString(d.param(i*12 + k))
+		}
+		q.WriteByte(')')
+		args = append(args, t.INN, string(t.Kind), t.Name, t.HeadPosition, t.HeadName, t.OfficeCode, t.Address, string(t.Status), t.FraudReference,
+			vatRegisteredOnValue(t.VATRegisteredOn), strings.Join(t.Reports, " "), ms(now))
+	}
+	q.WriteString(` ON CONFLICT (inn) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+		head_position = excluded.head_position, head_name = excluded.head_name, office_code = excluded.office_code,
+		address = excluded.address, status = excluded.status, fraud_reference = excluded.fraud_reference,`)
+	if absent&absentVAT == 0 {
+		q.WriteString(" vat_registered_on = excluded.vat_registered_on,")
+	}
+	if absent&absentReports == 0 {
+		q.WriteString(" reports = excluded.reports,")
+	}
+	q.WriteString(" updated_at = excluded.updated_at")
+	return q.String(), args
 }
 
 func (db *DB) officeSet(ctx context.Context) (map[string]bool, error) {

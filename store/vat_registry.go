@@ -13,6 +13,27 @@ import (
 // the date the subject became a VAT payer (VAT-1), and reports, the forms it must file
 // (FIL-8). Dates are stored as TEXT YYYY-MM-DD, as 0002 stores calendar dates.
 
+// optionalColumns says which optional columns a line lacks. A file in the old format
+// must not wipe what a newer one loaded, so a lacking column keeps its stored value; a
+// column present and empty clears it.
+type optionalColumns uint8
+
+const (
+	absentVAT     optionalColumns = 1 << iota // no vat_registered_on
+	absentReports                             // no reports
+)
+
+func absentColumns(vat, reports bool) optionalColumns {
+	var a optionalColumns
+	if vat {
+		a |= absentVAT
+	}
+	if reports {
+		a |= absentReports
+	}
+	return a
+}
+
 // parseVATRegisteredOn reads the column: empty (not a VAT payer) or YYYY-MM-DD, a real
 // calendar date. The result is the start of that day in Bishkek time.
 func parseVATRegisteredOn(v string) (*time.Time, string) {
@@ -31,10 +52,11 @@ func parseVATRegisteredOn(v string) (*time.Time, string) {
 }
 
 // parseReports reads the column: report form codes separated by spaces, each STI- and
-// three digits (STI-091). A code given twice is kept once.
+// three digits (STI-091; case ignored). A code given twice is kept once.
 func parseReports(v string) ([]string, string) {
 	var out []string
 	for _, code := range strings.Fields(v) {
+		code = strings.ToUpper(code)
 		if !validReportCode(code) {
 			return nil, fmt.Sprintf("reports: %q is not a report form code like STI-091", code)
 		}
@@ -77,4 +99,9 @@ func storedVATRegisteredOn(v sql.NullString) *time.Time {
 	return &d
 }
 
-func storedReports(v string) []string { return strings.Fields(v) }
+func storedReports(v string) []string {
+	if f := strings.Fields(strings.ToUpper(v)); len(f) > 0 {
+		return f
+	}
+	return nil
+}
