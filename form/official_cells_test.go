@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -136,8 +137,8 @@ func loadOfficial(t *testing.T, id string) *form.Definition {
 		t.Fatalf("embedded definitions: %v", embeddedErr)
 	}
 	code, n, ok := strings.Cut(id, "_")
-	var version int
-	if _, err := fmt.Sscan(n, &version); !ok || err != nil {
+	version, err := strconv.Atoi(n)
+	if !ok || err != nil {
 		t.Fatalf("bad form id %q", id)
 	}
 	d, err := embedded.Version(code, version)
@@ -503,4 +504,48 @@ func TestOfficialSTI161Examples(t *testing.T) {
 		_, errs := form.Check(d, x, ctx)
 		noErrors(t, errs)
 	})
+}
+
+// TestOfficialSTI091Lines holds every line of Section II to the instruction's shape
+// (§9–§92): revenue typed, the rate one of the allowed rates, the tax (revenue ×
+// rate) / 100 of the same line, the subtotals and 182 as the form prints them.
+func TestOfficialSTI091Lines(t *testing.T) {
+	d := loadOfficial(t, "STI-091_8")
+	rates := []string{"0", "0.1", "0.25", "0.5", "1", "2", "3", "4", "6", "8"}
+	// The first cell of each triple, from shared/forms/STI-091_8.form.txt lines 27–103.
+	lines := []string{"050", "053", "056", "060", "063", "067", "070", "074", "077",
+		"130", "133", "136", "139", "142", "145", "148", "151", "154", "157", "160", "163", "166",
+		"170", "173", "176", "179"}
+	cell := func(n int) *form.Cell {
+		c := d.Cell(fmt.Sprintf("%03d", n))
+		if c == nil {
+			t.Fatalf("cell %03d missing", n)
+		}
+		return c
+	}
+	for _, first := range lines {
+		r, _ := strconv.Atoi(first)
+		rev, rate, tax := cell(r), cell(r+1), cell(r+2)
+		if rev.Kind != form.KindMoney || rev.Source != form.SourceTyped {
+			t.Errorf("%s: want typed money, got %s %s", rev.Number, rev.Source, rev.Kind)
+		}
+		var got []string
+		for _, ch := range rate.Choices {
+			got = append(got, ch.Value)
+		}
+		if rate.Kind != form.KindRate || rate.Source != form.SourceTyped || !slices.Equal(got, rates) {
+			t.Errorf("%s: want a typed rate of %v, got %s %s %v", rate.Number, rates, rate.Source, rate.Kind, got)
+		}
+		if want := fmt.Sprintf("c%s * c%s / 100", rev.Number, rate.Number); tax.Source != form.SourceComputed || tax.Formula != want {
+			t.Errorf("%s: formula %q, want %q", tax.Number, tax.Formula, want)
+		}
+	}
+	for number, want := range map[string]string{
+		"059": "c055 + c058", "066": "c062 + c065", "073": "c069 + c072", "080": "c076 + c079", "169": "c165 + c168",
+		"182": "c052 + c059 + c066 + c073 + c080 + c132 + c135 + c138 + c141 + c144 + c147 + c150 + c153 + c156 + c159 + c162 + c169 + c172 + c175 + c178 + c181",
+	} {
+		if c := d.Cell(number); c == nil || c.Formula != want {
+			t.Errorf("%s: formula %v, want %q (form line 34–106)", number, c, want)
+		}
+	}
 }
