@@ -301,17 +301,8 @@ func (k *checker) fill(c *Cell, sent string, has bool, period Period, periodOK b
 	if canon == "" && c.Required {
 		return e("required", nil)
 	}
-	if len(c.Choices) > 0 && canon != "" {
-		found := false
-		for _, ch := range c.Choices {
-			if v, _ := canonicalValue(c.Kind, ch.Value); v == canon {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return e("not_allowed", map[string]string{"value": clip(canon)})
-		}
+	if len(c.Choices) > 0 && canon != "" && !k.p.choices[c][canon] {
+		return e("not_allowed", map[string]string{"value": clip(canon)})
 	}
 	if numeric(c.Kind) && canon != "" {
 		if c.Min != "" {

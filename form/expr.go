@@ -78,6 +78,7 @@ type program struct {
 	order  []ref    // computed cells and columns, dependencies first
 
 	patterns map[string]*regexp.Regexp // text cells' patterns, anchored
+	choices  map[*Cell]map[string]bool // cells' allowed values, canonical
 
 	formChecks []compiledCheck // cell checks and form checks
 	rowChecks  [][]compiledCheck
@@ -87,7 +88,16 @@ var cellNameRE = regexp.MustCompile(`^c([0-9]{1,4})$`)
 
 func compile(d *Definition) (*program, error) {
 	p := &program{cellIdx: map[string]int{}, tableIdx: map[string]int{}, patterns: map[string]*regexp.Regexp{}}
+	p.choices = map[*Cell]map[string]bool{}
 	addPattern := func(c *Cell) {
+		if len(c.Choices) > 0 {
+			set := make(map[string]bool, len(c.Choices))
+			for _, ch := range c.Choices {
+				v, _ := canonicalValue(c.Kind, ch.Value) // validated before
+				set[v] = true
+			}
+			p.choices[c] = set
+		}
 		if c.Pattern != "" {
 			p.patterns[c.Pattern] = regexp.MustCompile(`^(?:` + c.Pattern + `)$`) // validated before
 		}

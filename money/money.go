@@ -151,20 +151,29 @@ func check(n int64) (Amount, error) {
 func (a Amount) String() string { return formatFixed(int64(a), 2) }
 
 func formatFixed(n int64, places int) string {
-	neg := n < 0
+	var buf [24]byte
 	u := uint64(n)
-	if neg {
+	if n < 0 {
 		u = -u
 	}
-	s := strconv.FormatUint(u, 10)
-	if len(s) <= places {
-		s = strings.Repeat("0", places-len(s)+1) + s
+	i := len(buf)
+	for d := 0; d < places || u > 0 || d == places; d++ {
+		if d == places {
+			i--
+			buf[i] = '.'
+		}
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+		if d >= places && u == 0 {
+			break
+		}
 	}
-	s = s[:len(s)-places] + "." + s[len(s)-places:]
-	if neg {
-		s = "-" + s
+	if n < 0 {
+		i--
+		buf[i] = '-'
 	}
-	return s
+	return string(buf[i:])
 }
 
 // Human formats the amount for a page: thousands separated by no-break spaces and a

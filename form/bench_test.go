@@ -1,0 +1,85 @@
+package form
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// fill500 is an STI-161_6 report with 500 employee rows, every typed column filled
+// with a valid value of its kind.
+func fill500(t testing.TB) (*Definition, Input) {
+	d := def(t, "STI-161", 6)
+	in := Input{Type: Initial, Period: "2026-01", Cells: map[string]string{}, Tables: map[string][]map[string]string{}}
+	for _, c := range d.Cells {
+		if c.Source == SourceTyped || c.Source == SourceHeader {
+			in.Cells[c.Number] = sample(&c, 0)
+		}
+	}
+	tb := d.Table("employees")
+	for r := range 500 {
+		row := map[string]string{}
+		for _, c := range tb.Columns {
+			if c.Source == SourceTyped {
+				row[c.Number] = sample(&c, r)
+			}
+		}
+		in.Tables[tb.Name] = append(in.Tables[tb.Name], row)
+	}
+	return d, in
+}
+
+func sample(c *Cell, r int) string {
+	if len(c.Choices) > 0 {
+		return c.Choices[0].Value
+	}
+	switch c.Kind {
+	case KindMoney:
+		return fmt.Sprintf("%d.%02d", 1000+r, r%100)
+	case KindRate:
+		return "10"
+	case KindInteger:
+		return "20"
+	case KindDate:
+		return "2026-01-15"
+	}
+	switch c.Pattern {
+	case "[0-9]{14}":
+		return fmt.Sprintf("2170519870%04d", r)
+	case "[0-9]{3}":
+		return "417"
+	case "":
+		return "Текст"
+	}
+	return ""
+}
+
+func TestCheck500Rows(t *testing.T) {
+	t.Run("FIL-4 input control of STI-161 with 500 employees in under 5 ms", func(t *testing.T) {
+		d, in := fill500(t)
+		res, errs := Check(d, in, Context{Registry: registry})
+		if len(res.Tables["employees"]) != 500 || res.Cells["203"] != "500" {
+			t.Fatalf("rows %d, 203 = %q", len(res.Tables["employees"]), res.Cells["203"])
+		}
+		t.Logf("%d input-control errors on generated data (rules of the definition): %.200s", len(errs), rules(errs))
+		best := time.Hour
+		for range 20 {
+			start := time.Now()
+			Check(d, in, Context{Registry: registry})
+			best = min(best, time.Since(start))
+		}
+		t.Logf("best of 20: %v", best)
+		if best > 5*time.Millisecond {
+			t.Errorf("input control of 500 rows took %v, want < 5 ms", best)
+		}
+	})
+}
+
+func BenchmarkCheck(b *testing.B) {
+	d, in := fill500(b)
+	ctx := Context{Registry: registry}
+	b.ReportAllocs()
+	for b.Loop() {
+		Check(d, in, ctx)
+	}
+}
