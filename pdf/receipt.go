@@ -69,7 +69,7 @@ func FilingReceipt(w io.Writer, f ReceiptForm) error {
 	d.section(d.t("pdf.filing_receipt.report"))
 	d.field(d.t("pdf.filing_receipt.form"), "", fmt.Sprintf("%s_%d  %s", f.FormCode, f.Version, f.FormTitle))
 	d.field(d.t("pdf.filing_receipt.type"), "001", typeLabel(f.Lang, f.Type))
-	d.field(d.t("pdf.report.period"), "201–202", periodText(f.Period, f.PeriodStart, f.PeriodEnd))
+	d.field(d.t("pdf.report.period"), "", periodText(f.Period, f.PeriodStart, f.PeriodEnd))
 	if f.DueDate != (kabinet.Date{}) {
 		d.field(d.t("pdf.filing_receipt.due"), "", f.DueDate.String())
 	}
@@ -105,6 +105,9 @@ func FilingReceipt(w io.Writer, f ReceiptForm) error {
 
 // periodText prints a period as «2026-01 (01.01.2026 – 31.01.2026)».
 func periodText(name string, from, to kabinet.Date) string {
+	if from == (kabinet.Date{}) {
+		return name
+	}
 	dates := from.String() + " – " + to.String()
 	if name == "" {
 		return dates
