@@ -52,14 +52,21 @@ func VATSeriesName(i int) string {
 }
 
 // ParseVATSeries returns the index of a series typed by a person: two Latin letters,
-// case and surrounding spaces ignored (VAT-4, VAT-6).
+// case and surrounding spaces ignored (VAT-4, VAT-6). A series is read off a printed
+// invoice, so a Cyrillic letter that looks like a Latin one (А В Е К М Н О Р С Т Х У,
+// typed in the Russian or Kyrgyz layout) counts as that letter, as passport series do
+// (PSP-1).
 func ParseVATSeries(s string) (int, error) {
-	s = strings.ToUpper(strings.TrimSpace(s))
+	s = latinLookalikes.Replace(strings.ToUpper(strings.TrimSpace(s)))
 	if len(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
 		return 0, Errorf(KindInvalid, "invalid_series", "a series is two Latin letters AA … ZZ")
 	}
 	return int(s[0]-'A')*26 + int(s[1]-'A'), nil
 }
+
+// latinLookalikes replaces each capital Cyrillic letter that looks like a Latin capital.
+var latinLookalikes = strings.NewReplacer("А", "A", "В", "B", "Е", "E", "К", "K", "М", "M", "Н", "H",
+	"О", "O", "Р", "P", "С", "C", "Т", "T", "Х", "X", "У", "Y")
 
 // ParseVATNumber returns an invoice number typed by a person: 1 … 9999999, leading
 // zeros allowed, ASCII digits only.

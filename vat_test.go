@@ -29,7 +29,12 @@ func TestVATSeries(t *testing.T) {
 		if i, err := kabinet.ParseVATSeries(" ab "); err != nil || i != 1 {
 			t.Errorf("lower case with spaces: %d %v", i, err)
 		}
-		for _, bad := range []string{"", "A", "AAA", "A1", "АА" /* Cyrillic */, "a\x00"} {
+		for in, want := range map[string]int{"АВ": 1, "ва": 26 + 0, "Ам": 12, "РС": 15*26 + 2} { // Cyrillic look-alikes
+			if got, err := kabinet.ParseVATSeries(in); err != nil || got != want {
+				t.Errorf("ParseVATSeries(%q) = %d (%s), %v; want %s", in, got, kabinet.VATSeriesName(got), err, kabinet.VATSeriesName(want))
+			}
+		}
+		for _, bad := range []string{"", "A", "AAA", "A1", "ДЖ", "Ө" + "A", "a\x00"} {
 			if _, err := kabinet.ParseVATSeries(bad); kabinet.ErrorCode(err) != "invalid_series" {
 				t.Errorf("ParseVATSeries(%q): %v", bad, err)
 			}
