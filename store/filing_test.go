@@ -9,11 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"kabinet"
 	"kabinet/internal/dbtest"
+	"kabinet/password"
 	"kabinet/store"
 )
 
@@ -51,9 +53,13 @@ type filingWorld struct {
 	who     store.Actor
 }
 
-func openFilingDB(t *testing.T, url string, clock kabinet.Clock) *store.DB {
+func openFilingDB(t *testing.T, url string, clock kabinet.Clock, hasher ...store.Hasher) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), url, store.Options{Clock: clock, Hasher: testHasher()})
+	var h store.Hasher = testHasher()
+	if len(hasher) > 0 {
+		h = hasher[0]
+	}
+	db, err := store.Open(context.Background(), url, store.Options{Clock: clock, Hasher: h})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +67,11 @@ func openFilingDB(t *testing.T, url string, clock kabinet.Clock) *store.DB {
 	return db
 }
 
-func newFilingWorld(t *testing.T, url string) *filingWorld {
+func newFilingWorld(t *testing.T, url string, hasher ...store.Hasher) *filingWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &filingWorld{clock: kabinet.NewManualClock(filingStart), url: url, who: store.Actor{Name: "public", Address: "192.0.2.7"}}
-	w.db = openFilingDB(t, url, w.clock)
+	w.db = openFilingDB(t, url, w.clock, hasher...)
 	if _, err := w.db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -135,9 +141,36 @@ func (w *filingWorld) mustSubmit(t *testing.T, sub store.FilingSubmission) kabin
 	return r
 }
 
+// barrierHasher, once armed, holds each checked password until n have been checked,
+// then lets them all go at once: the submissions then reach their transactions
+// together, which is the race FIL-5 is about.
+type barrierHasher struct {
+	*password.Hasher
+	n       int32
+	armed   atomic.Bool
+	arrived atomic.Int32
+	open    chan struct{}
+}
+
+func (b *barrierHasher) Verify(ctx context.Context, pw, enc string) (bool, bool, error) {
+	ok, rehash, err := b.Hasher.Verify(ctx, pw, enc)
+	if b.armed.Load() {
+		if b.arrived.Add(1) == b.n {
+			close(b.open)
+		}
+		select {
+		case <-b.open:
+		case <-time.After(20 * time.Second):
+		}
+	}
+	return ok, rehash, err
+}
+
 func TestFilingRace(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
-		w := newFilingWorld(t, url)
+		const n = 20
+		barrier := &barrierHasher{Hasher: testHasher(), n: n, open: make(chan struct{})}
+		w := newFilingWorld(t, url, barrier)
 		ctx := context.Background()
 		// PWD-3 counts each confirmation as an attempt in flight until its password is
 		// checked, so twenty at once on the regulation's policy would meet the lock, by
@@ -147,9 +180,9 @@ func TestFilingRace(t *testing.T) {
 		if err := w.db.SetPolicy(ctx, store.System, pol); err != nil {
 			t.Fatal(err)
 		}
-		other := openFilingDB(t, url, w.clock) // a second instance on the same database
+		other := openFilingDB(t, url, w.clock, barrier) // a second instance on the same database
 		dbs := []*store.DB{w.db, other}
-		const n = 20
+		barrier.armed.Store(true)
 		var wg sync.WaitGroup
 		errs := make([]error, n)
 		start := make(chan struct{})
