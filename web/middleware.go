@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"kabinet"
-	"kabinet/i18n"
 )
 
 type ctxKey int
@@ -27,13 +26,6 @@ const (
 func requestID(r *http.Request) string {
 	id, _ := r.Context().Value(keyRequestID).(string)
 	return id
-}
-
-func langOf(r *http.Request) i18n.Lang {
-	if l, ok := r.Context().Value(keyLang).(i18n.Lang); ok {
-		return l
-	}
-	return i18n.RU
 }
 
 // clientAddress is the client's address: the connection's, or, behind a trusted
@@ -175,23 +167,4 @@ func newRequestID() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// langCookie remembers the chosen language (I18N-1).
-const langCookie = "lang"
-
-// chooseLang: the remembered choice, else the browser's preference, else Russian.
-func chooseLang(r *http.Request) i18n.Lang {
-	if c, err := r.Cookie(langCookie); err == nil {
-		if l, ok := i18n.Parse(c.Value); ok {
-			return l
-		}
-	}
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(part, ";")
-		if l, ok := i18n.Parse(tag); ok {
-			return l
-		}
-	}
-	return i18n.RU
 }

@@ -5,12 +5,10 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
 	"net/netip"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -81,61 +79,6 @@ func New(cfg Config, d Deps) *Server {
 
 // Handler is the public handler.
 func (s *Server) Handler() http.Handler { return s.public }
-
-// route registers an API handler that returns an error.
-func (s *Server) api(mux *http.ServeMux, pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
-	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.writeAPIError(w, r, err)
-		}
-	})
-}
-
-func (s *Server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := s.db.Ping(ctx); err != nil {
-			s.log.WarnContext(r.Context(), "readiness: database unreachable", slog.String("error", err.Error()))
-			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte("database unreachable\n"))
-			return
-		}
-		w.Write([]byte("ready\n"))
-	})
-	s.api(mux, "POST /api/v1/registry/lookup", s.apiLookup)
-	s.api(mux, "POST /api/v1/applications", s.apiCreateApplication)
-	s.api(mux, "POST /api/v1/applications/status", s.apiApplicationStatus)
-	s.api(mux, "POST /api/v1/applications/form.pdf", s.apiApplicationPDF)
-	s.api(mux, "GET /api/v1/decisions/verify", s.apiVerifyDecision)
-	s.api(mux, "POST /api/v1/auth/login", s.apiLogin)
-	s.api(mux, "POST /api/v1/auth/logout", s.apiLogout)
-	s.api(mux, "POST /api/v1/auth/password", s.apiChangePassword)
-	s.api(mux, "POST /api/v1/auth/sessions/end-others", s.apiEndOtherSessions)
-	s.api(mux, "GET /api/v1/me", s.apiMe)
-	s.api(mux, "POST /api/v1/office/auth/login", s.apiOfficeLogin)
-	s.api(mux, "POST /api/v1/office/auth/logout", s.apiOfficeLogout)
-	s.api(mux, "POST /api/v1/office/applications/find", s.apiOfficeFind)
-	s.api(mux, "POST /api/v1/office/applications/{code}/receive", s.apiOfficeReceive)
-	s.api(mux, "POST /api/v1/office/applications/{code}/decision", s.apiOfficeDecision)
-	s.api(mux, "GET /api/v1/office/applications/{code}/receipt.pdf", s.apiOfficeReceiptPDF)
-	s.api(mux, "GET /api/v1/office/decisions/{number}/pdf", s.apiOfficeDecisionPDF)
-	s.api(mux, "GET /api/v1/office/board", s.apiOfficeBoard)
-	s.api(mux, "POST /api/v1/office/accounts/{login}/annul", s.apiOfficeAnnul)
-	s.api(mux, "POST /api/v1/me/annulment", s.apiCabinetAnnulment)
-	s.api(mux, "POST /api/v1/office/accounts/{login}/unlock", s.apiOfficeUnlock)
-	s.api(mux, "POST /api/v1/office/staff/{login}/totp-required", s.apiOfficeRequireTOTP)
-	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
-	s.pageRoutes(mux)
-	s.api(mux, "/api/v1/", func(w http.ResponseWriter, r *http.Request) error {
-		return kabinet.Errorf(kabinet.KindNotFound, "not_found", "no such API call: %s %s", r.Method, r.URL.Path)
-	})
-}
 
 // OpsHandler serves /metrics and pprof; mount it only on the operations address.
 func (s *Server) OpsHandler() http.Handler {
