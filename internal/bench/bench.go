@@ -55,8 +55,6 @@ type Config struct {
 	// at 127.0.0.1:0 without the operations address and without migrating: the flood's
 	// service process of its own runs them.
 	ServeArgs func(db string) []string
-	// Executable is the kabinet binary the flood runs; empty: this process's own.
-	Executable string
 }
 
 // Service is a service started in-process, bound but not yet serving.

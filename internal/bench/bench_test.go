@@ -68,6 +68,23 @@ func openForTest(t *testing.T, url string) *sql.DB {
 	return db.SQL()
 }
 
+// The scenario table is where new scenarios plug in: names are unique, every row can
+// run, and a row uses only earlier rows (they run first).
+func TestScenarioTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range scenarios {
+		if s.name == "" || seen[s.name] || s.run == nil {
+			t.Errorf("scenario %q: empty, repeated or without run", s.name)
+		}
+		for _, u := range s.uses {
+			if !seen[u] {
+				t.Errorf("scenario %s uses %q, which is not an earlier row", s.name, u)
+			}
+		}
+		seen[s.name] = true
+	}
+}
+
 // tinyBench are flags that make every scenario quick: cheap hashes, short measurements,
 // few requests and rows. The figures are checked for presence and sanity, never
 // against the targets: those depend on the machine.

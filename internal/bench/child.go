@@ -18,16 +18,13 @@ type child struct {
 	base string
 }
 
-// startChild runs the kabinet binary as `serve` on dbURL with the bench's hash
-// settings, on 127.0.0.1:0 without the operations address, and waits for the address it
-// prints.
+// startChild runs this binary (kabinet: the bench is one of its commands) as `serve`
+// on dbURL with the bench's hash settings, on 127.0.0.1:0 without the operations
+// address, and waits for the address it prints.
 func (b *bench) startChild(ctx context.Context, dbURL string) (*child, error) {
-	exe := b.env.Executable
-	if exe == "" {
-		var err error
-		if exe, err = os.Executable(); err != nil {
-			return nil, fmt.Errorf("bench: own executable: %w", err)
-		}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("bench: own executable: %w", err)
 	}
 	cmd := exec.Command(exe, b.env.ServeArgs(dbURL)...)
 	out, err := cmd.StdoutPipe()
