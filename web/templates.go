@@ -11,6 +11,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"kabinet/store"
 )
 
 //go:embed templates/*.html
@@ -43,6 +45,12 @@ func mustParsePages() map[string]*template.Template {
 var pageFuncs = template.FuncMap{
 	"field": func(v *view, name string) fieldArgs { return fieldArgs{V: v, F: name} },
 	"rules": func(v *view, name, confirm string) rulesArgs { return rulesArgs{V: v, For: name, Confirm: confirm} },
+	"board": func(v *view, id string, rows []store.BoardItem, annulment bool) boardArgs {
+		return boardArgs{V: v, ID: id, Rows: rows, Annulment: annulment}
+	},
+	"loginField": func(v *view, name, label string, max int) loginFieldArgs {
+		return loginFieldArgs{V: v, F: name, Label: label, Max: max}
+	},
 }
 
 // render executes a page into a buffer and writes it with status.
@@ -131,4 +139,20 @@ type rulesArgs struct {
 	V       *view
 	For     string
 	Confirm string
+}
+
+// boardArgs carry a board section to the "boardtable" partial.
+type boardArgs struct {
+	V         *view
+	ID        string // the section heading's id
+	Rows      []store.BoardItem
+	Annulment bool
+}
+
+// loginFieldArgs carry a login field to the "loginfield" partial.
+type loginFieldArgs struct {
+	V     *view
+	F     string
+	Label string // catalog key
+	Max   int
 }
