@@ -6,20 +6,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"kabinet"
 	"kabinet/internal/dbtest"
-	"kabinet/password"
 	"kabinet/store"
 	"kabinet/web"
 )
-
-var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, kabinet.Bishkek)
 
 const guideINN = "11705198700772"
 
@@ -31,54 +25,20 @@ const registryCSV = `inn,kind,name,head_position,head_name,office_code,address,s
 22001198500345,entrepreneur,Ташиев Нурлан Сапарович,,,001,"г. Бишкек",active,
 `
 
-// env is a running server on a fresh database with the demo-like registry and staff.
-type env struct {
-	t     *testing.T
-	db    *store.DB
-	clock *kabinet.ManualClock
-	srv   *httptest.Server
-}
-
-func newEnv(t *testing.T, url string) *env {
+// newEnv starts a server with the demo-like registry and the test staff.
+func newEnv(t *testing.T, dbURL string) *testServer {
 	t.Helper()
-	clock := kabinet.NewManualClock(t0)
-	h := password.NewHasher(password.Params{Memory: 64, Time: 1, Threads: 1}, 4, 5*time.Second)
-	db, err := store.Open(context.Background(), url, store.Options{Clock: clock, Hasher: h})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ImportRegistry(context.Background(), store.System, "t", store.FormatCSV, strings.NewReader(registryCSV),
-		func(e store.LineError) { t.Fatalf("registry: %v", e) }); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []store.NewStaff{
-		{Login: "supervisor", Name: "Асанова Динара", Role: kabinet.RoleSupervisor, Password: "Super!2026x"},
-		{Login: "naryn", Name: "Осмонов Талант", Role: kabinet.RoleOfficer, OfficeCode: "038", Password: "Naryn!2026x"},
-		{Login: "oktyabr", Name: "Иманалиева Айжан", Role: kabinet.RoleOfficer, OfficeCode: "001", Password: "Oktyabr!2026"},
-	} {
-		if _, err := db.CreateStaff(context.Background(), store.System, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s := web.New(web.Config{BaseURL: "http://kabinet.test"}, web.Deps{DB: db, Hasher: h, Clock: clock})
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, clock: clock, srv: srv}
+	return startServer(t, dbURL, registryCSV, web.Config{BaseURL: "http://kabinet.test"})
 }
 
-// client is one browser-like client with its own cookies.
+// client is one program's client with its own cookies.
 type client struct {
-	e    *env
+	e    *testServer
 	http *http.Client
 }
 
-func (e *env) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{e: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+func (e *testServer) client() *client {
+	return &client{e: e, http: &http.Client{Jar: e.jar(""), CheckRedirect: noRedirects}}
 }
 
 type answer struct {
@@ -108,8 +68,8 @@ func (a answer) code(t *testing.T) string {
 	return c
 }
 
-func (c *client) do(method, path string, body any) answer {
-	c.e.t.Helper()
+func (c *client) do(t *testing.T, method, path string, body any) answer {
+	t.Helper()
 	var r io.Reader
 	if body != nil {
 		if s, ok := body.(string); ok {
@@ -123,36 +83,41 @@ func (c *client) do(method, path string, body any) answer {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return answer{status: resp.StatusCode, body: b, header: resp.Header}
 }
 
-func (c *client) expect(method, path string, body any, status int, code string) answer {
-	c.e.t.Helper()
-	a := c.do(method, path, body)
-	if a.status != status {
-		c.e.t.Fatalf("%s %s: status %d, want %d: %s", method, path, a.status, status, a.body)
+// expect checks an answer's status and, for an error, its exact code (the API's
+// contract: a stable code for each error).
+func (c *client) expect(t *testing.T, method, path string, body any, status int, code string) answer {
+	t.Helper()
+	if status >= 400 && code == "" {
+		t.Fatalf("%s %s: an error answer's check must name its code", method, path)
 	}
-	if code != "" {
-		if got := a.code(c.e.t); got != code {
-			c.e.t.Fatalf("%s %s: code %q, want %q: %s", method, path, got, code, a.body)
+	a := c.do(t, method, path, body)
+	if a.status != status {
+		t.Fatalf("%s %s: status %d, want %d: %s", method, path, a.status, status, a.body)
+	}
+	if status >= 400 {
+		if got := a.code(t); got != code {
+			t.Fatalf("%s %s: code %q, want %q: %s", method, path, got, code, a.body)
 		}
 	}
 	return a
 }
 
-func (c *client) staffLogin(login, pw string) {
-	c.e.t.Helper()
-	c.expect("POST", "/api/v1/office/auth/login", map[string]string{"login": login, "password": pw}, 200, "")
+func (c *client) staffLogin(t *testing.T, login, pw string) {
+	t.Helper()
+	c.expect(t, "POST", "/api/v1/office/auth/login", map[string]string{"login": login, "password": pw}, 200, "")
 }
 
-func apply(c *client, inn, pw string) string {
-	c.e.t.Helper()
-	a := c.expect("POST", "/api/v1/applications", map[string]string{"inn": inn, "passport": "AN 4890152", "password": pw, "password_confirm": pw}, 201, "")
-	return a.json(c.e.t)["code"].(string)
+func apply(t *testing.T, c *client, inn, pw string) string {
+	t.Helper()
+	a := c.expect(t, "POST", "/api/v1/applications", map[string]string{"inn": inn, "passport": "AN 4890152", "password": pw, "password_confirm": pw}, 201, "")
+	return a.json(t)["code"].(string)
 }
 
 func TestAPILookup(t *testing.T) {
@@ -160,7 +125,7 @@ func TestAPILookup(t *testing.T) {
 		e := newEnv(t, url)
 		c := e.client()
 		t.Run("ACC-1 fields fill from the registry", func(t *testing.T) {
-			a := c.expect("POST", "/api/v1/registry/lookup", map[string]string{"inn": guideINN}, 200, "")
+			a := c.expect(t, "POST", "/api/v1/registry/lookup", map[string]string{"inn": guideINN}, 200, "")
 			m := a.json(t)
 			if m["name"] != "Кашкариева Жазгул Бейшенбековна" || m["office_code"] != "038" || m["office_name_ru"] != "Нарынский р-н" ||
 				m["signatory"] != "Кашкариева Жазгул Бейшенбековна" || m["address"] != "Нарынская обл., Нарынский р-н, Мин-булак Мин Булак Советская 2," {
@@ -174,22 +139,22 @@ func TestAPILookup(t *testing.T) {
 			}
 		})
 		t.Run("ACC-2 INN-1 SEC-3 errors", func(t *testing.T) {
-			c.expect("POST", "/api/v1/registry/lookup", map[string]string{"inn": "12345"}, 400, "invalid_inn")
-			c.expect("POST", "/api/v1/registry/lookup", map[string]string{"inn": "21212198800231"}, 404, "inn_not_found")
-			c.expect("POST", "/api/v1/registry/lookup", map[string]string{"inn": "12503199000111"}, 409, "registration_liquidated")
-			c.expect("POST", "/api/v1/registry/lookup", `{"inn": "1170519870077\u0000"}`, 400, "invalid_inn")
-			c.expect("POST", "/api/v1/registry/lookup", "{\"inn\": \"\xff\xfe\"}", 400, "")
-			c.expect("POST", "/api/v1/registry/lookup", `{"inn": "١١٧٠٥١٩٨٧٠٠٧٧٢"}`, 400, "invalid_inn")
-			c.expect("POST", "/api/v1/registry/lookup", `{"inn": 11705198700772}`, 400, "invalid_json")
-			c.expect("POST", "/api/v1/registry/lookup", `{"inn": "11705198700772", "x": 1}`, 400, "invalid_json")
-			c.expect("POST", "/api/v1/registry/lookup", `not json`, 400, "invalid_json")
-			c.expect("POST", "/api/v1/registry/lookup", `{"inn":"`+strings.Repeat("1", 70000)+`"}`, 413, "body_too_large")
-			c.expect("GET", "/api/v1/nothing", nil, 404, "not_found")
+			c.expect(t, "POST", "/api/v1/registry/lookup", map[string]string{"inn": "12345"}, 400, "invalid_inn")
+			c.expect(t, "POST", "/api/v1/registry/lookup", map[string]string{"inn": "21212198800231"}, 404, "inn_not_found")
+			c.expect(t, "POST", "/api/v1/registry/lookup", map[string]string{"inn": "12503199000111"}, 409, "registration_liquidated")
+			c.expect(t, "POST", "/api/v1/registry/lookup", `{"inn": "1170519870077\u0000"}`, 400, "invalid_inn")
+			c.expect(t, "POST", "/api/v1/registry/lookup", "{\"inn\": \"\xff\xfe\"}", 400, "invalid_inn")
+			c.expect(t, "POST", "/api/v1/registry/lookup", `{"inn": "١١٧٠٥١٩٨٧٠٠٧٧٢"}`, 400, "invalid_inn")
+			c.expect(t, "POST", "/api/v1/registry/lookup", `{"inn": 11705198700772}`, 400, "invalid_json")
+			c.expect(t, "POST", "/api/v1/registry/lookup", `{"inn": "11705198700772", "x": 1}`, 400, "invalid_json")
+			c.expect(t, "POST", "/api/v1/registry/lookup", `not json`, 400, "invalid_json")
+			c.expect(t, "POST", "/api/v1/registry/lookup", `{"inn":"`+strings.Repeat("1", 70000)+`"}`, 413, "body_too_large")
+			c.expect(t, "GET", "/api/v1/nothing", nil, 404, "not_found")
 		})
 		t.Run("SEC-2 rate-limited", func(t *testing.T) {
 			other := e.client()
 			for i := 0; i < 40; i++ {
-				a := other.do("POST", "/api/v1/registry/lookup", map[string]string{"inn": guideINN})
+				a := other.do(t, "POST", "/api/v1/registry/lookup", map[string]string{"inn": guideINN})
 				if a.status == 429 {
 					if a.code(t) != "rate_limited" || a.header.Get("Retry-After") == "" {
 						t.Fatalf("429 without code or Retry-After: %s", a.body)
@@ -211,15 +176,15 @@ func TestAPIAccessFlow(t *testing.T) {
 			body := func(pw, confirm, pp string) map[string]string {
 				return map[string]string{"inn": guideINN, "passport": pp, "password": pw, "password_confirm": confirm}
 			}
-			a := subject.expect("POST", "/api/v1/applications", body("password", "password", "AN 4890152"), 422, "weak_password")
+			a := subject.expect(t, "POST", "/api/v1/applications", body("password", "password", "AN 4890152"), 422, "weak_password")
 			rules := a.json(t)["error"].(map[string]any)["rules"].([]any)
 			if len(rules) < 3 {
 				t.Errorf("weak_password should name each failed rule: %v", rules)
 			}
-			subject.expect("POST", "/api/v1/applications", body("Луна2018!", "Луна2018?", "AN 4890152"), 422, "password_mismatch")
-			subject.expect("POST", "/api/v1/applications", body("Луна2018!", "Луна2018!", "AN 48901"), 422, "invalid_passport")
-			subject.expect("POST", "/api/v1/applications", map[string]string{"inn": "21212198800231", "passport": "AN4890152", "password": "Луна2018!", "password_confirm": "Луна2018!"}, 404, "inn_not_found")
-			a = subject.expect("POST", "/api/v1/applications", body("Луна2018!", "Луна2018!", "аn 4890152"), 201, "")
+			subject.expect(t, "POST", "/api/v1/applications", body("Луна2018!", "Луна2018?", "AN 4890152"), 422, "password_mismatch")
+			subject.expect(t, "POST", "/api/v1/applications", body("Луна2018!", "Луна2018!", "AN 48901"), 422, "invalid_passport")
+			subject.expect(t, "POST", "/api/v1/applications", map[string]string{"inn": "21212198800231", "passport": "AN4890152", "password": "Луна2018!", "password_confirm": "Луна2018!"}, 404, "inn_not_found")
+			a = subject.expect(t, "POST", "/api/v1/applications", body("Луна2018!", "Луна2018!", "аn 4890152"), 201, "")
 			m := a.json(t)
 			code = m["code"].(string)
 			if len(code) != 12 || m["passport"] != "AN4890152" || m["status"] != "formed" || m["filled_at_text"] != "23.11.2026 09:00:00" {
@@ -228,138 +193,138 @@ func TestAPIAccessFlow(t *testing.T) {
 			if strings.Contains(string(a.body), "Луна2018") || strings.Contains(string(a.body), "argon2") {
 				t.Error("ACC-4: the password or its hash in the answer")
 			}
-			pdf := subject.do("POST", "/api/v1/applications/form.pdf", map[string]string{"code": code, "inn": guideINN})
+			pdf := subject.do(t, "POST", "/api/v1/applications/form.pdf", map[string]string{"code": code, "inn": guideINN})
 			if pdf.status != 200 || !bytes.HasPrefix(pdf.body, []byte("%PDF")) {
 				t.Errorf("ACC-4 printable form: %d", pdf.status)
 			}
-			st := subject.expect("POST", "/api/v1/applications/status", map[string]string{"code": code, "inn": guideINN}, 200, "").json(t)
+			st := subject.expect(t, "POST", "/api/v1/applications/status", map[string]string{"code": code, "inn": guideINN}, 200, "").json(t)
 			if st["status"] != "formed" {
 				t.Errorf("status %v", st)
 			}
-			subject.expect("POST", "/api/v1/applications/status", map[string]string{"code": code, "inn": "01503201010123"}, 404, "application_not_found")
+			subject.expect(t, "POST", "/api/v1/applications/status", map[string]string{"code": code, "inn": "01503201010123"}, 404, "application_not_found")
 		})
 
 		officer := e.client()
 		other := e.client()
 		t.Run("ACC-5 ACC-10 find and receive", func(t *testing.T) {
-			officer.expect("POST", "/api/v1/office/applications/find", map[string]string{"inn": guideINN, "code": code}, 401, "not_signed_in")
-			officer.staffLogin("naryn", "Naryn!2026x")
-			other.staffLogin("oktyabr", "Oktyabr!2026")
+			officer.expect(t, "POST", "/api/v1/office/applications/find", map[string]string{"inn": guideINN, "code": code}, 401, "not_signed_in")
+			officer.staffLogin(t, "naryn", "Naryn!2026x")
+			other.staffLogin(t, "oktyabr", "Oktyabr!2026")
 			grouped := code[:4] + "-" + code[4:8] + "-" + code[8:]
-			f := officer.expect("POST", "/api/v1/office/applications/find", map[string]string{"inn": guideINN, "code": strings.ToLower(grouped)}, 200, "").json(t)
+			f := officer.expect(t, "POST", "/api/v1/office/applications/find", map[string]string{"inn": guideINN, "code": strings.ToLower(grouped)}, 200, "").json(t)
 			if f["name"] != "Кашкариева Жазгул Бейшенбековна" || f["registry"] == nil {
 				t.Errorf("find: %v", f)
 			}
-			other.expect("POST", "/api/v1/office/applications/find", map[string]string{"inn": guideINN, "code": code}, 403, "wrong_office")
-			other.expect("POST", "/api/v1/office/applications/"+code+"/receive", map[string]bool{"documents_checked": true}, 403, "wrong_office")
-			officer.expect("POST", "/api/v1/office/applications/"+code+"/receive", map[string]bool{"documents_checked": false}, 422, "documents_not_checked")
-			officer.expect("POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "granted"}, 409, "not_received")
-			r := officer.expect("POST", "/api/v1/office/applications/"+code+"/receive", map[string]bool{"documents_checked": true}, 200, "").json(t)
+			other.expect(t, "POST", "/api/v1/office/applications/find", map[string]string{"inn": guideINN, "code": code}, 403, "wrong_office")
+			other.expect(t, "POST", "/api/v1/office/applications/"+code+"/receive", map[string]bool{"documents_checked": true}, 403, "wrong_office")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/receive", map[string]bool{"documents_checked": false}, 422, "documents_not_checked")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "granted"}, 409, "not_received")
+			r := officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/receive", map[string]bool{"documents_checked": true}, 200, "").json(t)
 			if r["status"] != "received" || r["due_at"] == nil {
 				t.Errorf("receive: %v", r)
 			}
-			officer.expect("POST", "/api/v1/office/applications/"+code+"/receive", map[string]bool{"documents_checked": true}, 409, "already_received")
-			rc := officer.do("GET", "/api/v1/office/applications/"+code+"/receipt.pdf", nil)
+			officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/receive", map[string]bool{"documents_checked": true}, 409, "already_received")
+			rc := officer.do(t, "GET", "/api/v1/office/applications/"+code+"/receipt.pdf", nil)
 			if rc.status != 200 || !bytes.HasPrefix(rc.body, []byte("%PDF")) {
 				t.Errorf("ACC-5 receipt copy: %d %s", rc.status, rc.body)
 			}
 		})
 		t.Run("ACC-9 board shows the 20-minute clock", func(t *testing.T) {
 			e.clock.Advance(5 * time.Minute)
-			b := officer.expect("GET", "/api/v1/office/board", nil, 200, "").json(t)
+			b := officer.expect(t, "GET", "/api/v1/office/board", nil, 200, "").json(t)
 			items := b["access"].([]any)
 			if len(items) != 1 || items[0].(map[string]any)["seconds_left"].(float64) != 900 || items[0].(map[string]any)["overdue"] != false {
 				t.Errorf("board: %v", b)
 			}
-			ob := other.expect("GET", "/api/v1/office/board", nil, 200, "").json(t)
+			ob := other.expect(t, "GET", "/api/v1/office/board", nil, 200, "").json(t)
 			if len(ob["access"].([]any)) != 0 {
 				t.Error("ACC-10: another office's board shows this application")
 			}
 		})
 		var login string
 		t.Run("ACC-6 ACC-7 ACC-8 decision", func(t *testing.T) {
-			officer.expect("POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "refused"}, 422, "invalid_ground")
-			officer.expect("POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "refused", "ground": "dislike"}, 422, "invalid_ground")
-			officer.expect("POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "maybe"}, 422, "invalid_outcome")
-			other.expect("POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "granted"}, 403, "wrong_office")
-			d := officer.expect("POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "granted"}, 201, "").json(t)
+			officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "refused"}, 422, "invalid_ground")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "refused", "ground": "dislike"}, 422, "invalid_ground")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "maybe"}, 422, "invalid_outcome")
+			other.expect(t, "POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "granted"}, 403, "wrong_office")
+			d := officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "granted"}, 201, "").json(t)
 			login, _ = d["login"].(string)
 			if login == "" || strings.Contains(login, guideINN[:6]) || d["on_time"] != true {
 				t.Fatalf("ACC-7 decision: %v", d)
 			}
-			officer.expect("POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "granted"}, 409, "already_decided")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+code+"/decision", map[string]string{"outcome": "granted"}, 409, "already_decided")
 			number, vc := d["number"].(string), d["verification_code"].(string)
-			v := subject.expect("GET", "/api/v1/decisions/verify?number="+number+"&code="+vc, nil, 200, "").json(t)
+			v := subject.expect(t, "GET", "/api/v1/decisions/verify?number="+number+"&code="+vc, nil, 200, "").json(t)
 			if v["outcome"] != "granted" || v["login"] != login {
 				t.Errorf("ACC-8 verify: %v", v)
 			}
-			subject.expect("GET", "/api/v1/decisions/verify?number="+number+"&code=AAAAAAAAAA", nil, 404, "decision_not_found")
-			pdf := officer.do("GET", "/api/v1/office/decisions/"+number+"/pdf", nil)
+			subject.expect(t, "GET", "/api/v1/decisions/verify?number="+number+"&code=AAAAAAAAAA", nil, 404, "decision_not_found")
+			pdf := officer.do(t, "GET", "/api/v1/office/decisions/"+number+"/pdf", nil)
 			if pdf.status != 200 || !bytes.HasPrefix(pdf.body, []byte("%PDF")) {
 				t.Errorf("ACC-8 decision PDF: %d", pdf.status)
 			}
-			other.expect("GET", "/api/v1/office/decisions/"+number+"/pdf", nil, 403, "wrong_office")
-			st := subject.expect("POST", "/api/v1/applications/status", map[string]string{"code": code, "inn": guideINN}, 200, "").json(t)
+			other.expect(t, "GET", "/api/v1/office/decisions/"+number+"/pdf", nil, 403, "wrong_office")
+			st := subject.expect(t, "POST", "/api/v1/applications/status", map[string]string{"code": code, "inn": guideINN}, 200, "").json(t)
 			if st["status"] != "granted" || st["decision_number"] != number {
 				t.Errorf("status after grant: %v", st)
 			}
-			b := officer.expect("GET", "/api/v1/office/board", nil, 200, "").json(t)
+			b := officer.expect(t, "GET", "/api/v1/office/board", nil, 200, "").json(t)
 			today := b["today"].(map[string]any)
 			if today["decisions"].(float64) != 1 || today["on_time"].(float64) != 1 {
 				t.Errorf("ACC-9 today: %v", today)
 			}
 		})
 		t.Run("sign in with the application's password", func(t *testing.T) {
-			subject.expect("POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Луна2018!"}, 200, "")
-			me := subject.expect("GET", "/api/v1/me", nil, 200, "").json(t)
+			subject.expect(t, "POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Луна2018!"}, 200, "")
+			me := subject.expect(t, "GET", "/api/v1/me", nil, 200, "").json(t)
 			if me["taxpayer"].(map[string]any)["name"] != "Кашкариева Жазгул Бейшенбековна" {
 				t.Errorf("CAB-1: %v", me)
 			}
 		})
 		t.Run("RST-1 RST-2 restoration keeps the login and ends sessions", func(t *testing.T) {
-			first := apply(subject, guideINN, "Новый2019!")
-			second := apply(subject, guideINN, "Новый2020!")
-			officer.expect("POST", "/api/v1/office/applications/"+first+"/receive", map[string]bool{"documents_checked": true}, 409, "superseded")
-			st := subject.expect("POST", "/api/v1/applications/status", map[string]string{"code": first, "inn": guideINN}, 200, "").json(t)
+			first := apply(t, subject, guideINN, "Новый2019!")
+			second := apply(t, subject, guideINN, "Новый2020!")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+first+"/receive", map[string]bool{"documents_checked": true}, 409, "superseded")
+			st := subject.expect(t, "POST", "/api/v1/applications/status", map[string]string{"code": first, "inn": guideINN}, 200, "").json(t)
 			if st["status"] != "superseded" {
 				t.Errorf("RST-2: %v", st)
 			}
-			officer.expect("POST", "/api/v1/office/applications/"+second+"/receive", map[string]bool{"documents_checked": true}, 200, "")
-			d := officer.expect("POST", "/api/v1/office/applications/"+second+"/decision", map[string]string{"outcome": "granted"}, 201, "").json(t)
+			officer.expect(t, "POST", "/api/v1/office/applications/"+second+"/receive", map[string]bool{"documents_checked": true}, 200, "")
+			d := officer.expect(t, "POST", "/api/v1/office/applications/"+second+"/decision", map[string]string{"outcome": "granted"}, 201, "").json(t)
 			if d["login"] != login {
 				t.Errorf("RST-1: login changed from %s to %v", login, d["login"])
 			}
-			subject.expect("GET", "/api/v1/me", nil, 401, "not_signed_in")
-			subject.expect("POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Луна2018!"}, 401, "invalid_credentials")
-			subject.expect("POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Новый2020!"}, 200, "")
+			subject.expect(t, "GET", "/api/v1/me", nil, 401, "not_signed_in")
+			subject.expect(t, "POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Луна2018!"}, 401, "invalid_credentials")
+			subject.expect(t, "POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Новый2020!"}, 200, "")
 		})
 		t.Run("ACC-6 fraud bar and liquidation since the application", func(t *testing.T) {
-			fraud := apply(subject, "20107198200456", "Луна2018!")
-			officer.expect("POST", "/api/v1/office/applications/"+fraud+"/receive", map[string]bool{"documents_checked": true}, 200, "")
-			officer.expect("POST", "/api/v1/office/applications/"+fraud+"/decision", map[string]string{"outcome": "granted"}, 409, "fraud_evidence")
-			d := officer.expect("POST", "/api/v1/office/applications/"+fraud+"/decision", map[string]string{"outcome": "refused", "ground": "fraud_evidence"}, 201, "").json(t)
+			fraud := apply(t, subject, "20107198200456", "Луна2018!")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+fraud+"/receive", map[string]bool{"documents_checked": true}, 200, "")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+fraud+"/decision", map[string]string{"outcome": "granted"}, 409, "fraud_evidence")
+			d := officer.expect(t, "POST", "/api/v1/office/applications/"+fraud+"/decision", map[string]string{"outcome": "refused", "ground": "fraud_evidence"}, 201, "").json(t)
 			if d["login"] != "" && d["login"] != nil {
 				t.Errorf("refusal issued a login: %v", d)
 			}
-			legal := apply(subject, "01503201010123", "Луна2018!")
-			officer.expect("POST", "/api/v1/office/applications/"+legal+"/receive", map[string]bool{"documents_checked": true}, 200, "")
+			legal := apply(t, subject, "01503201010123", "Луна2018!")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+legal+"/receive", map[string]bool{"documents_checked": true}, 200, "")
 			liquidate := strings.Replace(registryCSV, "01503201010123,legal,ОсОО «Нарын Агро Өнүгүү»,Директор,Өмүрбеков Үсөн Каңкаевич,038,\"г. Нарын\",active", "01503201010123,legal,ОсОО «Нарын Агро Өнүгүү»,Директор,Өмүрбеков Үсөн Каңкаевич,038,\"г. Нарын\",liquidated", 1)
 			e.db.ImportRegistry(context.Background(), store.System, "t", store.FormatCSV, strings.NewReader(liquidate), func(store.LineError) {})
-			officer.expect("POST", "/api/v1/office/applications/"+legal+"/decision", map[string]string{"outcome": "granted"}, 409, "no_registration")
-			officer.expect("POST", "/api/v1/office/applications/"+legal+"/decision", map[string]string{"outcome": "refused", "ground": "no_registration"}, 201, "")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+legal+"/decision", map[string]string{"outcome": "granted"}, 409, "no_registration")
+			officer.expect(t, "POST", "/api/v1/office/applications/"+legal+"/decision", map[string]string{"outcome": "refused", "ground": "no_registration"}, 201, "")
 		})
 		t.Run("ACC-9 overdue flagged and counted late", func(t *testing.T) {
-			late := apply(subject, "22001198500345", "Луна2018!")
+			late := apply(t, subject, "22001198500345", "Луна2018!")
 			sup := e.client()
-			sup.staffLogin("supervisor", "Super!2026x")
-			sup.expect("POST", "/api/v1/office/applications/"+late+"/receive", map[string]bool{"documents_checked": true}, 200, "")
+			sup.staffLogin(t, "supervisor", "Super!2026x")
+			sup.expect(t, "POST", "/api/v1/office/applications/"+late+"/receive", map[string]bool{"documents_checked": true}, 200, "")
 			e.clock.Advance(21 * time.Minute)
-			b := sup.expect("GET", "/api/v1/office/board", nil, 200, "").json(t)
+			b := sup.expect(t, "GET", "/api/v1/office/board", nil, 200, "").json(t)
 			it := b["access"].([]any)[0].(map[string]any)
 			if it["overdue"] != true || it["seconds_left"].(float64) >= 0 {
 				t.Errorf("overdue not flagged: %v", it)
 			}
-			d := sup.expect("POST", "/api/v1/office/applications/"+late+"/decision", map[string]string{"outcome": "granted"}, 201, "").json(t)
+			d := sup.expect(t, "POST", "/api/v1/office/applications/"+late+"/decision", map[string]string{"outcome": "granted"}, 201, "").json(t)
 			if d["on_time"] != false {
 				t.Errorf("late decision counted on time: %v", d)
 			}
@@ -381,16 +346,16 @@ func TestOperationalEndpoints(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)
 		c := e.client()
-		if a := c.do("GET", "/healthz", nil); a.status != 200 {
+		if a := c.do(t, "GET", "/healthz", nil); a.status != 200 {
 			t.Errorf("healthz %d", a.status)
 		}
-		if a := c.do("GET", "/readyz", nil); a.status != 200 {
+		if a := c.do(t, "GET", "/readyz", nil); a.status != 200 {
 			t.Errorf("readyz %d", a.status)
 		}
-		if a := c.do("GET", "/metrics", nil); a.status == 200 {
+		if a := c.do(t, "GET", "/metrics", nil); a.status == 200 {
 			t.Error("metrics served on the public address")
 		}
-		a := c.do("GET", "/api/v1/openapi.json", nil)
+		a := c.do(t, "GET", "/api/v1/openapi.json", nil)
 		var doc map[string]any
 		if a.status != 200 || json.Unmarshal(a.body, &doc) != nil || doc["openapi"] == nil {
 			t.Errorf("openapi: %d", a.status)
@@ -401,7 +366,7 @@ func TestOperationalEndpoints(t *testing.T) {
 			t.Errorf("security headers: %v", h)
 		}
 		e.db.Close()
-		if a := c.do("GET", "/readyz", nil); a.status != 503 {
+		if a := c.do(t, "GET", "/readyz", nil); a.status != 503 {
 			t.Errorf("readyz with the database closed: %d", a.status)
 		}
 	})

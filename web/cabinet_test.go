@@ -14,17 +14,17 @@ func TestPagesCabinetEmptyLists(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbURL string) {
 		e := newPageEnv(t, dbURL)
 		subject, _, d := grantedOnPages(t, e)
-		subject.post("/login", "login", d.Login, "password", pagePassword).expect(t, 303, "/cabinet")
+		subject.post(t, "/login", "login", d.Login, "password", pagePassword).expect(t, 303, "/cabinet")
 		// An account whose notifications were pruned (or that predates them).
 		if _, err := e.db.SQL().Exec("DELETE FROM notifications"); err != nil {
 			t.Fatal(err)
 		}
-		p := subject.get("/cabinet").expect(t, 200, "")
+		p := subject.get(t, "/cabinet").expect(t, 200, "")
 		p.has(t, pageName, "Нет записей.")
 		if n := strings.Count(p.body, `action="/cabinet/annul`); n != 1 {
 			t.Errorf("ANN-1 the cabinet shows %d annulment forms, want 1", n)
 		}
-		p = subject.post("/cabinet/annul", "passport", "AN 48").expect(t, 422, "")
+		p = subject.post(t, "/cabinet/annul", "passport", "AN 48").expect(t, 422, "")
 		if n := strings.Count(p.body, `id="passport-error"`); n != 1 {
 			t.Errorf("SEC-3 the passport error is shown %d times, want 1", n)
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,7 +16,6 @@ import (
 	"kabinet/i18n"
 	"kabinet/internal/dbtest"
 	"kabinet/password"
-	"kabinet/store"
 	"kabinet/web"
 )
 
@@ -39,59 +36,20 @@ const (
 	pagePassword = "Луна2018!"
 )
 
-type pageEnv struct {
-	t     *testing.T
-	db    *store.DB
-	clock *kabinet.ManualClock
-	srv   *httptest.Server
-}
-
-func newPageEnv(t *testing.T, dbURL string) *pageEnv {
+// newPageEnv starts a server with the pages' registry and the test staff.
+func newPageEnv(t *testing.T, dbURL string) *testServer {
 	t.Helper()
-	clock := kabinet.NewManualClock(time.Date(2026, 11, 23, 9, 0, 0, 0, kabinet.Bishkek))
-	h := password.NewHasher(password.Params{Memory: 64, Time: 1, Threads: 1}, 4, 5*time.Second)
-	ctx := context.Background()
-	db, err := store.Open(ctx, dbURL, store.Options{Clock: clock, Hasher: h})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ImportRegistry(ctx, store.System, "t", store.FormatCSV, strings.NewReader(pagesRegistry),
-		func(e store.LineError) { t.Fatalf("registry: %v", e) }); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []store.NewStaff{
-		{Login: "supervisor", Name: "Асанова Динара", Role: kabinet.RoleSupervisor, Password: "Super!2026x"},
-		{Login: "naryn", Name: "Осмонов Талант", Role: kabinet.RoleOfficer, OfficeCode: "038", Password: "Naryn!2026x"},
-		{Login: "oktyabr", Name: "Иманалиева Айжан", Role: kabinet.RoleOfficer, OfficeCode: "001", Password: "Oktyabr!2026"},
-	} {
-		if _, err := db.CreateStaff(ctx, store.System, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv := httptest.NewServer(web.New(web.Config{BaseURL: "http://kabinet.test"}, web.Deps{DB: db, Hasher: h, Clock: clock}).Handler())
-	t.Cleanup(srv.Close)
-	return &pageEnv{t: t, db: db, clock: clock, srv: srv}
+	return startServer(t, dbURL, pagesRegistry, web.Config{BaseURL: "http://kabinet.test"})
 }
 
 // browser is one person's browser: its own cookies, no JavaScript.
 type browser struct {
-	e    *pageEnv
-	jar  *cookiejar.Jar
+	e    *testServer
 	http *http.Client
 }
 
-func (e *pageEnv) browser(lang string) *browser {
-	jar, _ := cookiejar.New(nil)
-	if lang != "" {
-		u, _ := url.Parse(e.srv.URL)
-		jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
-	}
-	return &browser{e: e, jar: jar, http: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+func (e *testServer) browser(lang string) *browser {
+	return &browser{e: e, http: &http.Client{Jar: e.jar(lang), CheckRedirect: noRedirects}}
 }
 
 type page struct {
@@ -118,8 +76,8 @@ func (p page) hasNot(t *testing.T, unwanted ...string) {
 	}
 }
 
-func (b *browser) do(method, path string, form url.Values) page {
-	b.e.t.Helper()
+func (b *browser) do(t *testing.T, method, path string, form url.Values) page {
+	t.Helper()
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -134,23 +92,27 @@ func (b *browser) do(method, path string, form url.Values) page {
 	}
 	resp, err := b.http.Do(req)
 	if err != nil {
-		b.e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	p := page{status: resp.StatusCode, body: string(raw), header: resp.Header}
-	checkPage(b.e.t, method+" "+path, p)
+	checkPage(t, method+" "+path, p)
 	return p
 }
 
-func (b *browser) get(path string) page { return b.do(http.MethodGet, path, nil) }
+func (b *browser) get(t *testing.T, path string) page {
+	t.Helper()
+	return b.do(t, http.MethodGet, path, nil)
+}
 
-func (b *browser) post(path string, kv ...string) page {
+func (b *browser) post(t *testing.T, path string, kv ...string) page {
+	t.Helper()
 	form := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		form.Add(kv[i], kv[i+1])
 	}
-	return b.do(http.MethodPost, path, form)
+	return b.do(t, http.MethodPost, path, form)
 }
 
 // expect checks the status (and for redirects the target's path).
@@ -242,7 +204,7 @@ var codeField = regexp.MustCompile(`name="code" value="([0-9A-Z]{12})"`)
 // apply forms an access application through the page and returns its code.
 func (b *browser) apply(t *testing.T, inn, passport, pw string) string {
 	t.Helper()
-	p := b.post("/apply", "kind", "access", "inn", inn, "passport", passport, "password", pw, "password_confirm", pw).expect(t, 200, "")
+	p := b.post(t, "/apply", "kind", "access", "inn", inn, "passport", passport, "password", pw, "password_confirm", pw).expect(t, 200, "")
 	m := codeField.FindStringSubmatch(p.body)
 	if m == nil {
 		t.Fatalf("no code on the page: %s", excerpt(p.body))
@@ -250,7 +212,7 @@ func (b *browser) apply(t *testing.T, inn, passport, pw string) string {
 	return m[1]
 }
 
-func (e *pageEnv) count(t *testing.T, table string) int {
+func (e *testServer) count(t *testing.T, table string) int {
 	t.Helper()
 	var n int
 	if err := e.db.SQL().QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
@@ -265,12 +227,12 @@ func TestPagesPublic(t *testing.T) {
 		b := e.browser("")
 
 		t.Run("home explains the procedure and links every service", func(t *testing.T) {
-			p := b.get("/").expect(t, 200, "")
+			p := b.get(t, "/").expect(t, 200, "")
 			p.has(t, `<html lang="ru">`, `href="/apply"`, `href="/annul"`, `href="/status"`, `href="/verify"`, `href="/login"`,
 				"в двух экземплярах", "20 минут")
 		})
 		t.Run("ACC-3 the form: confirmation, show-password toggle, requirements beside", func(t *testing.T) {
-			p := b.get("/apply").expect(t, 200, "")
+			p := b.get(t, "/apply").expect(t, 200, "")
 			p.has(t, `name="inn"`, `formaction="/apply/lookup"`, `name="passport"`, `name="password"`, `name="password_confirm"`,
 				`data-toggle-password="password"`, "Требования к паролю:", "Хотя бы одну цифру", "Пароль должен быть не менее 8 символов",
 				"Хотя бы один из символов !@#$%^&amp;*", "<span class=\"fno\">102</span>", "<span class=\"fno\">106</span>",
@@ -279,43 +241,43 @@ func TestPagesPublic(t *testing.T) {
 			p.has(t, `type="password"`, `aria-pressed="false" hidden`)
 		})
 		t.Run("ACC-1 the look-up without JavaScript fills 103, 104, address and 297", func(t *testing.T) {
-			p := b.post("/apply/lookup", "kind", "access", "inn", pageINN, "passport", "AN 4890152").expect(t, 200, "")
+			p := b.post(t, "/apply/lookup", "kind", "access", "inn", pageINN, "passport", "AN 4890152").expect(t, 200, "")
 			p.has(t, `value="`+pageName+`"`, `value="038 Нарынский р-н"`, "Мин-булак Мин Булак Советская 2", `value="AN 4890152"`)
 		})
 		t.Run("ACC-2 unknown or liquidated: told plainly why, nothing stored", func(t *testing.T) {
-			p := b.post("/apply/lookup", "inn", "22001198500345").expect(t, 404, "")
+			p := b.post(t, "/apply/lookup", "inn", "22001198500345").expect(t, 404, "")
 			p.has(t, "ИНН не найден в базе данных ГНС", `role="alert"`, `aria-invalid="true"`, `id="inn-error"`, `value="22001198500345"`)
-			p = b.post("/apply", "inn", "12503199000111", "passport", "AN 4890152", "password", pagePassword, "password_confirm", pagePassword).expect(t, 409, "")
+			p = b.post(t, "/apply", "inn", "12503199000111", "passport", "AN 4890152", "password", pagePassword, "password_confirm", pagePassword).expect(t, 409, "")
 			p.has(t, "ликвидирована", `value="12503199000111"`)
 			p.hasNot(t, pagePassword)
-			b.post("/apply/lookup", "inn", "12345").expect(t, 400, "").has(t, "14 цифр")
+			b.post(t, "/apply/lookup", "inn", "12345").expect(t, 400, "").has(t, "14 цифр")
 			if n := e.count(t, "applications"); n != 0 {
 				t.Errorf("ACC-2: %d applications stored", n)
 			}
 		})
 		t.Run("SEC-3 an error keeps what was typed, never the password", func(t *testing.T) {
-			p := b.post("/apply", "kind", "access", "inn", pageINN, "passport", "AN 48901", "password", pagePassword, "password_confirm", pagePassword).expect(t, 422, "")
+			p := b.post(t, "/apply", "kind", "access", "inn", pageINN, "passport", "AN 48901", "password", pagePassword, "password_confirm", pagePassword).expect(t, 422, "")
 			p.has(t, `value="AN 48901"`, `value="`+pageINN+`"`, `value="`+pageName+`"`, "Серия и номер паспорта (ячейка 106)", `id="passport-error"`)
 			p.hasNot(t, pagePassword)
-			p = b.post("/apply", "inn", pageINN, "passport", "AN 4890152", "password", pagePassword, "password_confirm", "Луна2018?").expect(t, 422, "")
+			p = b.post(t, "/apply", "inn", pageINN, "passport", "AN 4890152", "password", pagePassword, "password_confirm", "Луна2018?").expect(t, 422, "")
 			p.has(t, "не совпадают")
-			p = b.post("/apply", "inn", "1170519870077\x00", "passport", "\xff\xfe").expect(t, 400, "")
+			p = b.post(t, "/apply", "inn", "1170519870077\x00", "passport", "\xff\xfe").expect(t, 400, "")
 			p.has(t, "ИНН должен состоять из 14 цифр")
-			b.post("/apply", "inn", strings.Repeat("1", 70000)).expect(t, 413, "")
+			b.post(t, "/apply", "inn", strings.Repeat("1", 70000)).expect(t, 413, "")
 		})
 		t.Run("PWD-1 I18N-1 a weak password names each failed rule in the user's language", func(t *testing.T) {
-			p := b.post("/apply", "inn", pageINN, "passport", "AN 4890152", "password", "password", "password_confirm", "password").expect(t, 422, "")
+			p := b.post(t, "/apply", "inn", pageINN, "passport", "AN 4890152", "password", "password", "password_confirm", "password").expect(t, 422, "")
 			p.has(t, "Пароль не соответствует требованиям", "Хотя бы один символ в верхнем регистре", "Хотя бы одну цифру",
 				"Хотя бы один из символов !@#$%^&amp;*", "списка распространённых паролей")
 			ky := e.browser("ky")
-			p = ky.post("/apply", "inn", pageINN, "passport", "AN 4890152", "password", "пароль", "password_confirm", "пароль").expect(t, 422, "")
+			p = ky.post(t, "/apply", "inn", pageINN, "passport", "AN 4890152", "password", "пароль", "password_confirm", "пароль").expect(t, 422, "")
 			p.has(t, `<html lang="ky">`, "Сырсөз талаптарга жооп бербейт", "Жок дегенде бир сан", "Жок дегенде бир баш тамга",
 				"Сырсөз 8 белгиден кем болбошу керек")
 			p.hasNot(t, "Хотя бы одну цифру")
 		})
 		var code string
 		t.Run("ACC-4 forming the application: code, field 300, PDF, print version", func(t *testing.T) {
-			p := b.post("/apply", "kind", "access", "inn", pageINN, "passport", "an 4890152", "password", pagePassword, "password_confirm", pagePassword).expect(t, 200, "")
+			p := b.post(t, "/apply", "kind", "access", "inn", pageINN, "passport", "an 4890152", "password", pagePassword, "password_confirm", pagePassword).expect(t, 200, "")
 			m := codeField.FindStringSubmatch(p.body)
 			if m == nil {
 				t.Fatalf("no code: %s", excerpt(p.body))
@@ -325,7 +287,7 @@ func TestPagesPublic(t *testing.T) {
 				"в двух экземплярах", "038 Нарынский р-н", `action="/applications/form.pdf"`, `action="/applications/print"`)
 			p.hasNot(t, pagePassword)
 
-			pr := b.post("/applications/print", "code", code, "inn", pageINN).expect(t, 200, "")
+			pr := b.post(t, "/applications/print", "code", code, "inn", pageINN).expect(t, 200, "")
 			for _, n := range []string{"102", "103", "104", "106", "297", "300"} {
 				if !regexp.MustCompile(`<th scope="row" class="fno-cell">` + n + `</th>`).MatchString(pr.body) {
 					t.Errorf("ACC-4: print version lacks field %s", n)
@@ -338,37 +300,37 @@ func TestPagesPublic(t *testing.T) {
 				t.Error("ACC-4: not two copies")
 			}
 			ky := e.browser("ky")
-			ky.post("/applications/print", "code", code, "inn", pageINN).expect(t, 200, "").has(t, "1-нуска", "2-нуска", "I БӨЛҮМ")
+			ky.post(t, "/applications/print", "code", code, "inn", pageINN).expect(t, 200, "").has(t, "1-нуска", "2-нуска", "I БӨЛҮМ")
 
-			pdf := b.post("/applications/form.pdf", "code", code, "inn", pageINN)
+			pdf := b.post(t, "/applications/form.pdf", "code", code, "inn", pageINN)
 			if pdf.status != 200 || !strings.HasPrefix(pdf.body, "%PDF") {
 				t.Errorf("ACC-4 PDF: %d", pdf.status)
 			}
-			b.post("/applications/form.pdf", "code", code, "inn", "01503201010123").expect(t, 404, "").has(t, "Заявление с таким кодом и ИНН не найдено")
+			b.post(t, "/applications/form.pdf", "code", code, "inn", "01503201010123").expect(t, 404, "").has(t, "Заявление с таким кодом и ИНН не найдено")
 		})
 		t.Run("status of the application; RST-2 superseded by a newer one", func(t *testing.T) {
-			b.get("/status").expect(t, 200, "").has(t, `name="code"`, `name="inn"`)
-			p := b.post("/status", "code", strings.ToLower(code[:6]+" "+code[6:]), "inn", pageINN).expect(t, 200, "")
+			b.get(t, "/status").expect(t, 200, "").has(t, `name="code"`, `name="inn"`)
+			p := b.post(t, "/status", "code", strings.ToLower(code[:6]+" "+code[6:]), "inn", pageINN).expect(t, 200, "")
 			p.has(t, "Сформировано", "Распечатайте его в двух экземплярах", "Скачать PDF")
-			p = b.post("/status", "code", code, "inn", "01503201010123").expect(t, 404, "")
+			p = b.post(t, "/status", "code", code, "inn", "01503201010123").expect(t, 404, "")
 			p.has(t, "не найдено", `value="`+code+`"`, `value="01503201010123"`)
 			newer := b.apply(t, pageINN, "AN 4890152", "Новый2019!")
-			p = b.post("/status", "code", code, "inn", pageINN).expect(t, 200, "")
+			p = b.post(t, "/status", "code", code, "inn", pageINN).expect(t, 200, "")
 			p.has(t, "Заменено более новым заявлением", "рассматриваться не будет")
-			b.post("/status", "code", newer, "inn", pageINN).expect(t, 200, "").has(t, "Сформировано")
+			b.post(t, "/status", "code", newer, "inn", pageINN).expect(t, 200, "").has(t, "Сформировано")
 		})
 		t.Run("I18N-1 the language switch remembers the choice and returns only to this site", func(t *testing.T) {
 			c := e.browser("")
-			p := c.post("/lang", "lang", "ky", "return", "/status").expect(t, 303, "/status")
+			p := c.post(t, "/lang", "lang", "ky", "return", "/status").expect(t, 303, "/status")
 			if sc := p.header.Get("Set-Cookie"); !strings.Contains(sc, "lang=ky") || !strings.Contains(sc, "Max-Age=31536000") {
 				t.Errorf("cookie %q", sc)
 			}
-			c.get("/status").expect(t, 200, "").has(t, `<html lang="ky">`, "Арыздын абалы")
+			c.get(t, "/status").expect(t, 200, "").has(t, `<html lang="ky">`, "Арыздын абалы")
 			for _, evil := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", ""} {
-				c.post("/lang", "lang", "ru", "return", evil).expect(t, 303, "/")
+				c.post(t, "/lang", "lang", "ru", "return", evil).expect(t, 303, "/")
 			}
 			// A page shown in answer to a POST switches language without losing its content.
-			c.post("/status", "code", code, "inn", pageINN, "set_lang", "ky").expect(t, 200, "").has(t, `<html lang="ky">`, "алмаштырылды", pageName)
+			c.post(t, "/status", "code", code, "inn", pageINN, "set_lang", "ky").expect(t, 200, "").has(t, `<html lang="ky">`, "алмаштырылды", pageName)
 		})
 	})
 }
@@ -385,65 +347,65 @@ func TestPagesOffice(t *testing.T) {
 		other := e.browser("")
 		otherKY := e.browser("ky")
 		t.Run("SEC-1 back-office sign-in", func(t *testing.T) {
-			officer.get("/office/").expect(t, 303, "/office/login?m=signin")
-			officer.get("/office/login").expect(t, 200, "").has(t, `name="otp"`)
-			officer.post("/office/login", "login", "naryn", "password", "wrong").expect(t, 401, "").has(t, "Неверный логин или пароль", `value="naryn"`)
-			officer.post("/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
-			other.post("/office/login", "login", "oktyabr", "password", "Oktyabr!2026").expect(t, 303, "/office/")
-			otherKY.post("/office/login", "login", "oktyabr", "password", "Oktyabr!2026").expect(t, 303, "/office/")
-			officer.get("/office/").expect(t, 200, "").has(t, "Заявления к рассмотрению", "038 Нарынский р-н", `action="/office/find"`)
+			officer.get(t, "/office/").expect(t, 303, "/office/login?m=signin")
+			officer.get(t, "/office/login").expect(t, 200, "").has(t, `name="otp"`)
+			officer.post(t, "/office/login", "login", "naryn", "password", "wrong").expect(t, 401, "").has(t, "Неверный логин или пароль", `value="naryn"`)
+			officer.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
+			other.post(t, "/office/login", "login", "oktyabr", "password", "Oktyabr!2026").expect(t, 303, "/office/")
+			otherKY.post(t, "/office/login", "login", "oktyabr", "password", "Oktyabr!2026").expect(t, 303, "/office/")
+			officer.get(t, "/office/").expect(t, 200, "").has(t, "Заявления к рассмотрению", "038 Нарынский р-н", `action="/office/find"`)
 		})
 		t.Run("ACC-5 find by ИНН and code", func(t *testing.T) {
-			p := officer.post("/office/find", "inn", pageINN, "code", "0000-0000-0000").expect(t, 404, "")
+			p := officer.post(t, "/office/find", "inn", pageINN, "code", "0000-0000-0000").expect(t, 404, "")
 			p.has(t, "не найдено", `value="0000-0000-0000"`, `value="`+pageINN+`"`)
-			officer.post("/office/find", "inn", pageINN, "code", grouped).expect(t, 303, appPath)
-			p = officer.get(appPath).expect(t, 200, "")
+			officer.post(t, "/office/find", "inn", pageINN, "code", grouped).expect(t, 303, appPath)
+			p = officer.get(t, appPath).expect(t, 200, "")
 			p.has(t, pageName, "AN 4890152", "Заявление заполнено полностью", "Реквизиты соответствуют приложенным документам",
 				"Подпись заявителя проставлена", "Принять заявление", "В базе данных ГНС сейчас")
 		})
 		t.Run("ACC-10 another office: a 403 page in the user's language", func(t *testing.T) {
-			other.post("/office/find", "inn", pageINN, "code", code).expect(t, 403, "").has(t, "другой налоговый орган")
-			other.get(appPath).expect(t, 403, "").has(t, "Заявление подано в другой налоговый орган (038)")
-			otherKY.get(appPath).expect(t, 403, "").has(t, `<html lang="ky">`, "Арыз башка салык органына (038) берилген")
-			other.post(appPath+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 403, "")
-			other.post(appPath+"/decision", "outcome", "granted").expect(t, 403, "")
+			other.post(t, "/office/find", "inn", pageINN, "code", code).expect(t, 403, "").has(t, "другой налоговый орган")
+			other.get(t, appPath).expect(t, 403, "").has(t, "Заявление подано в другой налоговый орган (038)")
+			otherKY.get(t, appPath).expect(t, 403, "").has(t, `<html lang="ky">`, "Арыз башка салык органына (038) берилген")
+			other.post(t, appPath+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 403, "")
+			other.post(t, appPath+"/decision", "outcome", "granted").expect(t, 403, "")
 		})
 		t.Run("ACC-5 the checklist must be confirmed; receipt starts the clock", func(t *testing.T) {
-			p := officer.post(appPath+"/receive", "check_complete", "on", "check_signed", "on").expect(t, 422, "")
+			p := officer.post(t, appPath+"/receive", "check_complete", "on", "check_signed", "on").expect(t, 422, "")
 			p.has(t, "Отметьте все пункты проверки", `id="check_complete" name="check_complete" checked`)
 			p.hasNot(t, `id="check_match" name="check_match" checked`)
-			officer.post(appPath+"/decision", "outcome", "granted").expect(t, 409, "").has(t, "Сначала отметьте приём заявления")
-			officer.post(appPath+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, appPath)
-			p = officer.get(appPath).expect(t, 200, "")
+			officer.post(t, appPath+"/decision", "outcome", "granted").expect(t, 409, "").has(t, "Сначала отметьте приём заявления")
+			officer.post(t, appPath+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, appPath)
+			p = officer.get(t, appPath).expect(t, 200, "")
 			p.has(t, "Принято налоговым органом", "Экземпляр заявителя с отметкой о принятии (PDF)", `class="timer big`, ">20:00<",
 				"Предоставить доступ", "Отказать", "Отсутствие налоговой регистрации",
 				"Наличие документальных сведений об участии в лжепредпринимательской деятельности и фиктивных поставках")
 			if n := strings.Count(p.body, `type="radio"`); n != 2 {
 				t.Errorf("ACC-6: %d grounds offered, want exactly 2", n)
 			}
-			officer.post(appPath+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 409, "").has(t, "Заявление уже принято")
-			rc := officer.get(appPath + "/receipt.pdf")
+			officer.post(t, appPath+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 409, "").has(t, "Заявление уже принято")
+			rc := officer.get(t, appPath+"/receipt.pdf")
 			if rc.status != 200 || !strings.HasPrefix(rc.body, "%PDF") {
 				t.Errorf("ACC-5 receipt copy: %d", rc.status)
 			}
 		})
 		t.Run("ACC-9 the board counts down and flags what is overdue", func(t *testing.T) {
 			e.clock.Advance(5 * time.Minute)
-			p := officer.get("/office/").expect(t, 200, "")
+			p := officer.get(t, "/office/").expect(t, 200, "")
 			p.has(t, pageName, ">15:00<", `data-due="`)
 			p.hasNot(t, "просрочено 0")
-			other.get("/office/").expect(t, 200, "").hasNot(t, pageName)
+			other.get(t, "/office/").expect(t, 200, "").hasNot(t, pageName)
 			e.clock.Advance(16 * time.Minute)
-			p = officer.get("/office/").expect(t, 200, "")
+			p = officer.get(t, "/office/").expect(t, 200, "")
 			p.has(t, "просрочено 01:00", `class="overdue"`)
 		})
 		var number string
 		t.Run("ACC-6 ACC-7 the decision", func(t *testing.T) {
-			p := officer.post(appPath+"/decision", "outcome", "refused").expect(t, 422, "")
+			p := officer.post(t, appPath+"/decision", "outcome", "refused").expect(t, 422, "")
 			p.has(t, "Выберите основание отказа", `id="ground-error"`)
-			p = officer.post(appPath+"/decision", "outcome", "refused", "ground", "dislike").expect(t, 422, "")
-			officer.post(appPath+"/decision", "outcome", "granted").expect(t, 303, appPath)
-			p = officer.get(appPath).expect(t, 200, "")
+			p = officer.post(t, appPath+"/decision", "outcome", "refused", "ground", "dislike").expect(t, 422, "")
+			officer.post(t, appPath+"/decision", "outcome", "granted").expect(t, 303, appPath)
+			p = officer.get(t, appPath).expect(t, 200, "")
 			m := regexp.MustCompile(`href="/office/decisions/([^"]+)\.pdf"`).FindStringSubmatch(p.body)
 			if m == nil {
 				t.Fatalf("no decision PDF link: %s", excerpt(p.body))
@@ -454,81 +416,81 @@ func TestPagesOffice(t *testing.T) {
 				t.Fatal(err)
 			}
 			p.has(t, "Решение принято", number, `class="code-big">`+d.Login+`<`, d.VerificationCode, "с нарушением срока", "Решение (PDF)")
-			pdf := officer.get("/office/decisions/" + number + ".pdf")
+			pdf := officer.get(t, "/office/decisions/"+number+".pdf")
 			if pdf.status != 200 || !strings.HasPrefix(pdf.body, "%PDF") {
 				t.Errorf("ACC-8 decision PDF: %d", pdf.status)
 			}
-			other.get("/office/decisions/"+number+".pdf").expect(t, 403, "")
-			officer.get("/office/decisions/"+number).expect(t, 404, "")
-			officer.post(appPath+"/decision", "outcome", "granted").expect(t, 409, "").has(t, "уже принято решение № "+number)
-			st := subject.post("/status", "code", code, "inn", pageINN).expect(t, 200, "")
+			other.get(t, "/office/decisions/"+number+".pdf").expect(t, 403, "")
+			officer.get(t, "/office/decisions/"+number).expect(t, 404, "")
+			officer.post(t, appPath+"/decision", "outcome", "granted").expect(t, 409, "").has(t, "уже принято решение № "+number)
+			st := subject.post(t, "/status", "code", code, "inn", pageINN).expect(t, 200, "")
 			st.has(t, "Доступ предоставлен", number)
 
-			b := officer.get("/office/").expect(t, 200, "")
+			b := officer.get(t, "/office/").expect(t, 200, "")
 			b.has(t, `<span class="stat-n">1</span> решений принято`, `<span class="stat-n">1</span> с нарушением срока`)
 		})
 		t.Run("ACC-8 the public verification page shows what the paper shows", func(t *testing.T) {
 			d, _ := e.db.Decision(context.Background(), number)
 			v := e.browser("")
-			v.get("/verify").expect(t, 200, "").has(t, `name="number"`, `name="code"`)
-			p := v.get("/verify?number="+url.QueryEscape(number)+"&code="+d.VerificationCode).expect(t, 200, "")
+			v.get(t, "/verify").expect(t, 200, "").has(t, `name="number"`, `name="code"`)
+			p := v.get(t, "/verify?number="+url.QueryEscape(number)+"&code="+d.VerificationCode).expect(t, 200, "")
 			p.has(t, "Решение найдено", "Доступ предоставлен", d.Login, pageName, "038 Нарынский р-н", "Осмонов Талант")
 			p.hasNot(t, "AN 4890152", "Нарынская обл.")
-			v.get("/verify?number="+url.QueryEscape(number)+"&code=AAAAAAAAAA").expect(t, 404, "").has(t, "не найдено", `value="`+number+`"`)
+			v.get(t, "/verify?number="+url.QueryEscape(number)+"&code=AAAAAAAAAA").expect(t, 404, "").has(t, "не найдено", `value="`+number+`"`)
 		})
 		t.Run("ACC-6 fraud mark and an unusual passport series are flagged to the officer", func(t *testing.T) {
 			c := subject.apply(t, "20107198200456", "XY 1234567", pagePassword)
-			p := officer.get("/office/applications/"+c).expect(t, 200, "")
+			p := officer.get(t, "/office/applications/"+c).expect(t, 200, "")
 			p.has(t, "Серия паспорта не из списка AN, ID, AC, PE — проверьте документ", "лжепредпринимательской", "Акт № 12-04/118")
-			officer.post("/office/applications/"+c+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
-			p = officer.get("/office/applications/"+c).expect(t, 200, "")
+			officer.post(t, "/office/applications/"+c+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
+			p = officer.get(t, "/office/applications/"+c).expect(t, 200, "")
 			p.has(t, "Предоставить доступ нельзя", `value="fraud_evidence" checked`)
-			officer.post("/office/applications/"+c+"/decision", "outcome", "granted").expect(t, 409, "").has(t, "Доступ предоставить нельзя")
-			officer.post("/office/applications/"+c+"/decision", "outcome", "refused", "ground", "fraud_evidence").expect(t, 303, "")
-			officer.get("/office/applications/"+c).expect(t, 200, "").has(t, "Отказано в предоставлении доступа")
+			officer.post(t, "/office/applications/"+c+"/decision", "outcome", "granted").expect(t, 409, "").has(t, "Доступ предоставить нельзя")
+			officer.post(t, "/office/applications/"+c+"/decision", "outcome", "refused", "ground", "fraud_evidence").expect(t, 303, "")
+			officer.get(t, "/office/applications/"+c).expect(t, 200, "").has(t, "Отказано в предоставлении доступа")
 		})
 		t.Run("PWD-6 the policy is a supervisor's", func(t *testing.T) {
-			officer.get("/office/policy").expect(t, 403, "").has(t, "Недостаточно прав")
+			officer.get(t, "/office/policy").expect(t, 403, "").has(t, "Недостаточно прав")
 			sup := e.browser("")
-			sup.post("/office/login", "login", "supervisor", "password", "Super!2026x").expect(t, 303, "/office/")
-			p := sup.get("/office/policy").expect(t, 200, "")
+			sup.post(t, "/office/login", "login", "supervisor", "password", "Super!2026x").expect(t, 303, "/office/")
+			p := sup.get(t, "/office/policy").expect(t, 200, "")
 			p.has(t, `name="password_min_length"`, `value="8"`, `name="max_failures"`, `value="3"`, `name="lock_minutes"`, `value="20"`, `value="!@#$%^&amp;*"`)
 			form := []string{"password_min_length", "10", "password_specials", "!@#$%^&*", "max_failures", "3", "lock_minutes", "20",
 				"inactivity_months", "6", "decision_minutes", "20", "annulment_days", "2", "session_idle_minutes", "30",
 				"session_absolute_minutes", "720", "address_failures_per_hour", "30", "lookups_per_minute", "30"}
 			bad := append([]string(nil), form...)
 			bad[5] = "abc"
-			sup.post("/office/policy", bad...).expect(t, 422, "").has(t, `value="abc"`, `id="max_failures-error"`)
-			sup.post("/office/policy", form...).expect(t, 303, "/office/policy?m=saved")
-			sup.get("/office/policy?m=saved").expect(t, 200, "").has(t, "Изменения сохранены", `value="10"`)
-			e.browser("").get("/apply").expect(t, 200, "").has(t, "Пароль должен быть не менее 10 символов")
+			sup.post(t, "/office/policy", bad...).expect(t, 422, "").has(t, `value="abc"`, `id="max_failures-error"`)
+			sup.post(t, "/office/policy", form...).expect(t, 303, "/office/policy?m=saved")
+			sup.get(t, "/office/policy?m=saved").expect(t, 200, "").has(t, "Изменения сохранены", `value="10"`)
+			e.browser("").get(t, "/apply").expect(t, 200, "").has(t, "Пароль должен быть не менее 10 символов")
 		})
 		t.Run("SEC-1 second factor enrolment", func(t *testing.T) {
-			p := officer.get("/office/totp").expect(t, 200, "")
+			p := officer.get(t, "/office/totp").expect(t, 200, "")
 			p.has(t, "otpauth://totp/", "<svg", `name="secret"`)
 			m := regexp.MustCompile(`name="secret" value="([A-Z2-7=]+)"`).FindStringSubmatch(p.body)
 			if m == nil {
 				t.Fatal("no secret")
 			}
-			officer.post("/office/totp", "secret", m[1], "otp", "000000").expect(t, 422, "").has(t, "Одноразовый код не подходит", m[1])
+			officer.post(t, "/office/totp", "secret", m[1], "otp", "000000").expect(t, 422, "").has(t, "Одноразовый код не подходит", m[1])
 		})
 		t.Run("sign out", func(t *testing.T) {
-			officer.post("/office/logout").expect(t, 303, "/office/login?m=out")
-			officer.get("/office/").expect(t, 303, "/office/login?m=signin")
+			officer.post(t, "/office/logout").expect(t, 303, "/office/login?m=out")
+			officer.get(t, "/office/").expect(t, 303, "/office/login?m=signin")
 		})
 	})
 }
 
 // grantedOnPages applies through the pages as the Guide's taxpayer, has the officer of
 // 038 receive and grant it, and returns the taxpayer's browser, the officer's and the decision.
-func grantedOnPages(t *testing.T, e *pageEnv) (subject, officer *browser, d kabinet.Decision) {
+func grantedOnPages(t *testing.T, e *testServer) (subject, officer *browser, d kabinet.Decision) {
 	t.Helper()
 	subject = e.browser("")
 	code := subject.apply(t, pageINN, "AN 4890152", pagePassword)
 	officer = e.browser("")
-	officer.post("/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
-	officer.post("/office/applications/"+code+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
-	officer.post("/office/applications/"+code+"/decision", "outcome", "granted").expect(t, 303, "")
+	officer.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
+	officer.post(t, "/office/applications/"+code+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
+	officer.post(t, "/office/applications/"+code+"/decision", "outcome", "granted").expect(t, 303, "")
 	a, err := e.db.ApplicationStatus(context.Background(), code, pageINN)
 	if err != nil {
 		t.Fatal(err)
@@ -547,87 +509,87 @@ func TestPagesSignIn(t *testing.T) {
 		login := d.Login
 
 		t.Run("PWD-3 three wrong passwords lock; the message says until when, in both languages", func(t *testing.T) {
-			subject.get("/login").expect(t, 200, "").has(t, "После 3 неверных попыток ввода пароля подряд вход блокируется на 20 минут")
-			p := subject.post("/login", "login", login, "password", "Неверно1!").expect(t, 401, "")
+			subject.get(t, "/login").expect(t, 200, "").has(t, "После 3 неверных попыток ввода пароля подряд вход блокируется на 20 минут")
+			p := subject.post(t, "/login", "login", login, "password", "Неверно1!").expect(t, 401, "")
 			p.has(t, "Неверный логин или пароль", "Осталось попыток до блокировки: 2", `value="`+login+`"`)
 			p.hasNot(t, "Неверно1!")
-			subject.post("/login", "login", login, "password", "Неверно2!").expect(t, 401, "").has(t, "Осталось попыток до блокировки: 1")
+			subject.post(t, "/login", "login", login, "password", "Неверно2!").expect(t, 401, "").has(t, "Осталось попыток до блокировки: 1")
 			until := e.clock.Now().Add(20 * time.Minute).In(kabinet.Bishkek).Format("15:04")
-			subject.post("/login", "login", login, "password", "Неверно3!").expect(t, 423, "").has(t, "Вход временно заблокирован", until)
-			p = subject.post("/login", "login", login, "password", pagePassword).expect(t, 423, "")
+			subject.post(t, "/login", "login", login, "password", "Неверно3!").expect(t, 423, "").has(t, "Вход временно заблокирован", until)
+			p = subject.post(t, "/login", "login", login, "password", pagePassword).expect(t, 423, "")
 			p.has(t, "Вход временно заблокирован", until+" (время Бишкека)")
-			e.browser("ky").post("/login", "login", login, "password", pagePassword).expect(t, 423, "").has(t, "Кирүү убактылуу бөгөттөлдү", until)
+			e.browser("ky").post(t, "/login", "login", login, "password", pagePassword).expect(t, 423, "").has(t, "Кирүү убактылуу бөгөттөлдү", until)
 		})
 		t.Run("PWD-3 the office lifts a lock at once", func(t *testing.T) {
-			officer.get("/office/accounts").expect(t, 200, "").has(t, `action="/office/accounts/unlock"`, `action="/office/accounts/annul"`)
-			officer.post("/office/accounts/unlock", "login", "nosuchlogin").expect(t, 404, "").has(t, `value="nosuchlogin"`, `id="login-error"`)
-			officer.post("/office/accounts/unlock", "login", login).expect(t, 303, "/office/accounts?m=unlocked")
-			officer.get("/office/accounts?m=unlocked").expect(t, 200, "").has(t, "Блокировка входа снята")
+			officer.get(t, "/office/accounts").expect(t, 200, "").has(t, `action="/office/accounts/unlock"`, `action="/office/accounts/annul"`)
+			officer.post(t, "/office/accounts/unlock", "login", "nosuchlogin").expect(t, 404, "").has(t, `value="nosuchlogin"`, `id="login-error"`)
+			officer.post(t, "/office/accounts/unlock", "login", login).expect(t, 303, "/office/accounts?m=unlocked")
+			officer.get(t, "/office/accounts?m=unlocked").expect(t, 200, "").has(t, "Блокировка входа снята")
 		})
 		t.Run("CAB-1 the cabinet: registry data, account, sign-ins, notifications", func(t *testing.T) {
 			e.clock.Advance(21 * time.Minute)
-			subject.get("/cabinet").expect(t, 303, "/login?m=signin")
-			subject.post("/login", "login", strings.ToUpper(login), "password", pagePassword).expect(t, 303, "/cabinet")
-			p := subject.get("/cabinet").expect(t, 200, "")
+			subject.get(t, "/cabinet").expect(t, 303, "/login?m=signin")
+			subject.post(t, "/login", "login", strings.ToUpper(login), "password", pagePassword).expect(t, 303, "/cabinet")
+			p := subject.get(t, "/cabinet").expect(t, 200, "")
 			p.has(t, pageINN, pageName, "038 Нарынский р-н", "Мин-булак", login, "Действует", "Успешный вход", "Неверный пароль",
 				"Неверный пароль — вход заблокирован", "Доступ предоставлен: решение № "+d.Number, "Вход был заблокирован",
 				`action="/logout"`, `action="/cabinet/end-others"`, `href="/password"`)
-			subject.post("/cabinet/end-others").expect(t, 303, "/cabinet?m=ended&n=0")
-			subject.get("/cabinet?m=ended&n=0").expect(t, 200, "").has(t, "Завершено других сеансов: 0")
+			subject.post(t, "/cabinet/end-others").expect(t, 303, "/cabinet?m=ended&n=0")
+			subject.get(t, "/cabinet?m=ended&n=0").expect(t, 200, "").has(t, "Завершено других сеансов: 0")
 		})
 		t.Run("PWD-5 change the password at any time on the Guide's screen", func(t *testing.T) {
-			p := subject.get("/password").expect(t, 200, "")
+			p := subject.get(t, "/password").expect(t, 200, "")
 			p.has(t, "Изменение пароля НП", "Текущий пароль", "Новый пароль", "Подтвердите пароль", "Кодовое слово", "Требования к паролю:", "Сменить пароль")
 			p.hasNot(t, "неактивны более")
-			p = subject.post("/password", "current_password", "Неверно1!", "new_password", "Солнце2026!", "new_password_confirm", "Солнце2026!", "code_word", "мишка").expect(t, 422, "")
+			p = subject.post(t, "/password", "current_password", "Неверно1!", "new_password", "Солнце2026!", "new_password_confirm", "Солнце2026!", "code_word", "мишка").expect(t, 422, "")
 			p.has(t, "Текущий пароль введён неверно", `id="current_password-error"`)
-			p = subject.post("/password", "current_password", pagePassword, "new_password", "солнце", "new_password_confirm", "солнце", "code_word", "мишка").expect(t, 422, "")
+			p = subject.post(t, "/password", "current_password", pagePassword, "new_password", "солнце", "new_password_confirm", "солнце", "code_word", "мишка").expect(t, 422, "")
 			p.has(t, "Пароль не соответствует требованиям", "Хотя бы одну цифру", `id="new_password-error"`)
-			p = subject.post("/password", "current_password", pagePassword, "new_password", pagePassword, "new_password_confirm", pagePassword, "code_word", "мишка").expect(t, 422, "")
+			p = subject.post(t, "/password", "current_password", pagePassword, "new_password", pagePassword, "new_password_confirm", pagePassword, "code_word", "мишка").expect(t, 422, "")
 			p.has(t, "должен отличаться от текущего")
-			subject.post("/password", "current_password", pagePassword, "new_password", "Солнце2026!", "new_password_confirm", "Солнце2026!", "code_word", "мишка").expect(t, 303, "/cabinet?m=changed")
-			subject.get("/cabinet?m=changed").expect(t, 200, "").has(t, "Пароль изменён")
+			subject.post(t, "/password", "current_password", pagePassword, "new_password", "Солнце2026!", "new_password_confirm", "Солнце2026!", "code_word", "мишка").expect(t, 303, "/cabinet?m=changed")
+			subject.get(t, "/cabinet?m=changed").expect(t, 200, "").has(t, "Пароль изменён")
 		})
 		t.Run("PWD-4 SEC-4 after six months idle every page leads to the change-password screen", func(t *testing.T) {
-			subject.post("/logout").expect(t, 303, "/login?m=out")
-			subject.get("/cabinet").expect(t, 303, "/login?m=signin")
+			subject.post(t, "/logout").expect(t, 303, "/login?m=out")
+			subject.get(t, "/cabinet").expect(t, 303, "/login?m=signin")
 			e.clock.Advance(7 * 30 * 24 * time.Hour)
-			subject.post("/login", "login", login, "password", "Солнце2026!").expect(t, 303, "/password")
-			subject.get("/cabinet").expect(t, 303, "/password")
-			subject.post("/cabinet/end-others").expect(t, 303, "/password")
-			subject.get("/").expect(t, 303, "/password")
-			subject.get("/apply").expect(t, 303, "/password")
-			p := subject.get("/password").expect(t, 200, "")
+			subject.post(t, "/login", "login", login, "password", "Солнце2026!").expect(t, 303, "/password")
+			subject.get(t, "/cabinet").expect(t, 303, "/password")
+			subject.post(t, "/cabinet/end-others").expect(t, 303, "/password")
+			subject.get(t, "/").expect(t, 303, "/password")
+			subject.get(t, "/apply").expect(t, 303, "/password")
+			p := subject.get(t, "/password").expect(t, 200, "")
 			p.has(t, "Вы были неактивны более 6 месяцев", "Кодовое слово")
-			subject.post("/password", "current_password", "Солнце2026!", "new_password", "Луна2019*", "new_password_confirm", "Луна2019*", "code_word", "кабинет").expect(t, 303, "/cabinet?m=changed")
-			subject.get("/cabinet").expect(t, 200, "").has(t, pageName)
+			subject.post(t, "/password", "current_password", "Солнце2026!", "new_password", "Луна2019*", "new_password_confirm", "Луна2019*", "code_word", "кабинет").expect(t, 303, "/cabinet?m=changed")
+			subject.get(t, "/cabinet").expect(t, 200, "").has(t, pageName)
 		})
 		t.Run("ANN-1 an annulment application from inside the cabinet", func(t *testing.T) {
-			p := subject.post("/cabinet/annul", "passport", "AN 48").expect(t, 422, "")
+			p := subject.post(t, "/cabinet/annul", "passport", "AN 48").expect(t, 422, "")
 			p.has(t, `id="passport-error"`, `value="AN 48"`, pageName)
-			p = subject.post("/cabinet/annul", "passport", "AN 4890152").expect(t, 200, "")
+			p = subject.post(t, "/cabinet/annul", "passport", "AN 4890152").expect(t, 200, "")
 			p.has(t, "Заявление сформировано", "Аннулирование доступа", "календарных дней")
 			if codeField.FindStringSubmatch(p.body) == nil {
 				t.Error("no code")
 			}
 		})
 		t.Run("ANN-3 ANN-4 SEC-1 annulment on fraud evidence; a required second factor", func(t *testing.T) {
-			officer.post("/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
+			officer.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
 			other := e.browser("")
-			other.post("/office/login", "login", "oktyabr", "password", "Oktyabr!2026").expect(t, 303, "/office/")
-			other.post("/office/accounts/annul", "annul_login", login, "reference", "Акт № 1").expect(t, 403, "").has(t, "другой налоговый орган")
-			officer.post("/office/accounts/annul", "annul_login", login, "reference", "").expect(t, 422, "").has(t, `id="reference-error"`, `value="`+login+`"`)
-			p := officer.post("/office/accounts/annul", "annul_login", login, "reference", "Акт № 12-04/119").expect(t, 200, "")
+			other.post(t, "/office/login", "login", "oktyabr", "password", "Oktyabr!2026").expect(t, 303, "/office/")
+			other.post(t, "/office/accounts/annul", "annul_login", login, "reference", "Акт № 1").expect(t, 403, "").has(t, "другой налоговый орган")
+			officer.post(t, "/office/accounts/annul", "annul_login", login, "reference", "").expect(t, 422, "").has(t, `id="reference-error"`, `value="`+login+`"`)
+			p := officer.post(t, "/office/accounts/annul", "annul_login", login, "reference", "Акт № 12-04/119").expect(t, 200, "")
 			p.has(t, "Доступ аннулирован", "Акт № 12-04/119", "Решение (PDF)")
-			subject.get("/cabinet").expect(t, 303, "/login?m=signin")
-			subject.post("/login", "login", login, "password", "Луна2019*").expect(t, 403, "").has(t, "Доступ к кабинету аннулирован")
+			subject.get(t, "/cabinet").expect(t, 303, "/login?m=signin")
+			subject.post(t, "/login", "login", login, "password", "Луна2019*").expect(t, 403, "").has(t, "Доступ к кабинету аннулирован")
 
 			sup := e.browser("")
-			sup.post("/office/login", "login", "supervisor", "password", "Super!2026x").expect(t, 303, "/office/")
-			officer.post("/office/staff/totp-required", "staff_login", "oktyabr", "required", "on").expect(t, 403, "")
-			sup.post("/office/staff/totp-required", "staff_login", "oktyabr", "required", "on").expect(t, 303, "/office/accounts?m=saved")
-			other.get("/office/").expect(t, 303, "/office/totp")
-			other.get("/office/totp").expect(t, 200, "").has(t, "otpauth://totp/")
+			sup.post(t, "/office/login", "login", "supervisor", "password", "Super!2026x").expect(t, 303, "/office/")
+			officer.post(t, "/office/staff/totp-required", "staff_login", "oktyabr", "required", "on").expect(t, 403, "")
+			sup.post(t, "/office/staff/totp-required", "staff_login", "oktyabr", "required", "on").expect(t, 303, "/office/accounts?m=saved")
+			other.get(t, "/office/").expect(t, 303, "/office/totp")
+			other.get(t, "/office/totp").expect(t, 200, "").has(t, "otpauth://totp/")
 		})
 	})
 }
@@ -662,19 +624,19 @@ func TestPagesCatalog(t *testing.T) {
 func TestPagesStatic(t *testing.T) {
 	e := newPageEnv(t, dbtest.URL(t, dbtest.Engines[0]))
 	b := e.browser("")
-	home := b.get("/").expect(t, 200, "")
+	home := b.get(t, "/").expect(t, 200, "")
 	for _, name := range []string{"app.css", "app.js"} {
 		m := regexp.MustCompile(`(/static/` + regexp.QuoteMeta(name) + `\?v=[0-9a-f]+)`).FindStringSubmatch(home.body)
 		if m == nil {
 			t.Fatalf("%s not linked", name)
 		}
-		p := b.get(m[1]).expect(t, 200, "")
+		p := b.get(t, m[1]).expect(t, 200, "")
 		if cc := p.header.Get("Cache-Control"); !strings.Contains(cc, "max-age=31536000") {
 			t.Errorf("%s: Cache-Control %q", name, cc)
 		}
 	}
-	b.get("/static/nothing.js").expect(t, 404, "")
-	b.get("/no/such/page").expect(t, 404, "").has(t, "Такой страницы или вызова нет")
+	b.get(t, "/static/nothing.js").expect(t, 404, "")
+	b.get(t, "/no/such/page").expect(t, 404, "").has(t, "Такой страницы или вызова нет")
 	// SEC-4: a cross-site form post is refused with a page.
 	req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader("login=a&password=b"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -721,9 +683,9 @@ func TestPagesBadInput(t *testing.T) {
 		subject := e.browser("")
 		code := subject.apply(t, pageINN, "AN 4890152", pagePassword)
 		officer := e.browser("")
-		officer.post("/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
+		officer.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
 		sup := e.browser("ky")
-		sup.post("/office/login", "login", "supervisor", "password", "Super!2026x").expect(t, 303, "/office/")
+		sup.post(t, "/office/login", "login", "supervisor", "password", "Super!2026x").expect(t, 303, "/office/")
 		bad := []string{"", "\x00", "\xff\xfe", strings.Repeat("я", 5000), "<script>alert(1)</script>", "١١٧٠٥١٩٨٧٠٠٧٧٢", " 11705198700772 "}
 		routes := []struct {
 			b      *browser
@@ -752,7 +714,7 @@ func TestPagesBadInput(t *testing.T) {
 				for _, f := range rt.fields {
 					kv = append(kv, f, v)
 				}
-				p := rt.b.post(rt.path, kv...)
+				p := rt.b.post(t, rt.path, kv...)
 				if p.status >= 500 {
 					t.Errorf("SEC-3 %s with %q: %d", rt.path, v, p.status)
 				}
@@ -763,7 +725,7 @@ func TestPagesBadInput(t *testing.T) {
 		}
 		for _, path := range []string{"/verify?number=%00&code=%FF", "/office/applications/%00", "/office/applications/" + strings.Repeat("A", 500),
 			"/office/decisions/x.pdf", "/status?x=%ff"} {
-			if p := officer.get(path); p.status >= 500 {
+			if p := officer.get(t, path); p.status >= 500 {
 				t.Errorf("SEC-3 GET %s: %d", path, p.status)
 			}
 		}
