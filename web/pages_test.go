@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
 	"kabinet"
 	"kabinet/i18n"
 	"kabinet/internal/dbtest"
@@ -472,7 +475,25 @@ func TestPagesOffice(t *testing.T) {
 			if m == nil {
 				t.Fatal("no secret")
 			}
-			officer.post(t, "/office/totp", "secret", m[1], "otp", "000000").expect(t, 422, "").has(t, "Одноразовый код не подходит", m[1])
+			secret := m[1]
+			wrong := "000000"
+			if right := totpCode(t, secret, e.clock.Now()); right == wrong {
+				wrong = "000001"
+			}
+			officer.post(t, "/office/totp", "secret", secret, "otp", wrong).expect(t, 422, "").has(t, "Одноразовый код не подходит", secret)
+			// An authenticator app's code from the secret enrols it.
+			p = officer.post(t, "/office/totp", "secret", secret, "otp", totpCode(t, secret, e.clock.Now())).expect(t, 200, "")
+			p.has(t, i18n.T(i18n.RU, "web.totp.done"))
+			p.hasNot(t, secret)
+
+			// From now on the sign-in asks for the code: without it, or with a wrong one,
+			// the password alone does not sign in; with it, it does.
+			again := e.browser("")
+			again.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 401, "").has(t, "Неверный логин или пароль")
+			again.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x", "otp", wrong).expect(t, 401, "")
+			again.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x", "otp", totpCode(t, secret, e.clock.Now())).
+				expect(t, 303, "/office/")
+			again.get(t, "/office/").expect(t, 200, "")
 		})
 		t.Run("sign out", func(t *testing.T) {
 			officer.post(t, "/office/logout").expect(t, 303, "/office/login?m=out")
@@ -730,4 +751,15 @@ func TestPagesBadInput(t *testing.T) {
 			}
 		}
 	})
+}
+
+// totpCode is the code an authenticator app shows for secret at now (RFC 6238, the
+// parameters the enrolment page gives the app).
+func totpCode(t *testing.T, secret string, now time.Time) string {
+	t.Helper()
+	code, err := totp.GenerateCodeCustom(secret, now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +26,7 @@ import (
 	"kabinet"
 	"kabinet/i18n"
 	"kabinet/internal/dbtest"
+	"kabinet/internal/testsvc"
 )
 
 // chromiumPath finds Debian's Chromium. Under CI a missing browser fails the test;
@@ -42,22 +45,59 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// browser starts a headless Chromium with a fresh profile: its own cookies, as a
-// separate person's computer.
+// chromium is the one headless Chromium the browser tests share, started by the first
+// test that needs it and stopped by TestMain: each test's people get browser contexts
+// of their own in it (see browser), which costs a tab, not a process.
+var chromium struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab; new contexts are made from it
+	stop func()
+	err  error
+}
+
+// sharedChromium returns the shared browser's context, starting it on first use.
+func sharedChromium(t *testing.T) context.Context {
+	t.Helper()
+	exec := chromiumPath(t)
+	chromium.once.Do(func() {
+		dir, err := os.MkdirTemp("", "kabinet-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(exec),
+			chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.UserDataDir(dir), chromedp.WindowSize(1280, 1000),
+		}
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, cancelB := chromedp.NewContext(actx)
+		chromium.ctx = bctx
+		chromium.stop = func() { cancelB(); cancelA(); os.RemoveAll(dir) }
+		// Start the browser now, on this long-lived context.
+		chromium.err = chromedp.Do(bctx, chromedp.Navigate("about:blank"))
+	})
+	if chromium.err != nil {
+		t.Fatalf("start Chromium: %v", chromium.err)
+	}
+	return chromium.ctx
+}
+
+// stopChromium ends the shared browser, if a test started it.
+func stopChromium() {
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+}
+
+// browser opens a tab in a browser context of its own (like an incognito window): its
+// own cookies and storage, as a separate person's computer. It closes with the test.
 func browser(t *testing.T, jsEnabled bool) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	// Start the browser on this context, not on the first step's shorter one.
+	ctx, cancel := chromedp.NewContext(sharedChromium(t), chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
 	}
@@ -147,16 +187,28 @@ func startApp(t *testing.T, e dbtest.Engine) string {
 	return startInstance(t, dbtest.URL(t, e), kabinet.SystemClock{}, true)
 }
 
-// startInstance runs one instance of the service, as the binary wires it, on the
-// database at dbURL with clock. The first instance on a database migrates it and loads
-// the demo data; a further one (first false) joins without migrating, as a second box
-// behind a load balancer would.
-func startInstance(t *testing.T, dbURL string, clock kabinet.Clock, first bool) string {
+// startInstance runs one instance of the service, as the binary wires it from
+// `kabinet serve` flags (args adds to them), on the database at dbURL with clock. The
+// first instance on a database migrates it and loads the demo data; a further one
+// (first false) joins without migrating, as a second box behind a load balancer would.
+// What the instance logs is shown if the test fails.
+func startInstance(t *testing.T, dbURL string, clock kabinet.Clock, first bool, args ...string) string {
 	t.Helper()
-	f := serverFlags{db: dbURL, addr: "127.0.0.1:0", opsAddr: "", noMigrate: !first, hashMemory: 19456, hashTime: 2, hashParallel: 2,
-		hashWait: 10 * time.Second, logLevel: "error"}
+	var f serverFlags
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	f.register(fs, "127.0.0.1:0")
+	args = append([]string{"--db", dbURL, "--ops-addr", "", "--hash-concurrency", "2", "--hash-wait", "10s", "--log-level", "info",
+		"--no-migrate=" + strconv.FormatBool(!first)}, args...)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	name := "the first instance"
+	if !first {
+		name = "a further instance"
+	}
+	log := testsvc.Log(t, name)
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := newApp(ctx, f, clock, io.Discard, io.Discard)
+	a, err := newApp(ctx, f, clock, io.Discard, log)
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -12,10 +14,18 @@ import (
 	"testing"
 	"time"
 
+	"kabinet"
 	"kabinet/internal/dbtest"
 )
 
-// kabinet runs the binary's entry point in-process and returns its exit code and output.
+// TestMain stops the Chromium the browser tests share once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	stopChromium()
+	os.Exit(code)
+}
+
+// kabinetCmd runs the binary's entry point in-process and returns its exit code and output.
 func kabinetCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -191,5 +201,83 @@ func TestDemo(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Error("demo did not shut down")
+	}
+}
+
+// SEC-4: session cookies are HttpOnly and SameSite always, and Secure with the __Host-
+// prefix when the service is configured for TLS (--secure-cookies); every sign-in gets
+// a new token of at least 128 random bits, and signing out ends the session server-side.
+func TestSessionCookies(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		t.Run(fmt.Sprintf("secure-cookies=%v", secure), func(t *testing.T) {
+			var args []string
+			name := "kabinet_office"
+			if secure {
+				args, name = []string{"--secure-cookies"}, "__Host-kabinet_office"
+			}
+			base := startInstance(t, dbtest.URL(t, dbtest.Engines[0]), kabinet.SystemClock{}, true, args...)
+			signIn := func() *http.Cookie {
+				t.Helper()
+				resp, err := http.Post(base+"/api/v1/office/auth/login", "application/json",
+					strings.NewReader(`{"login": "naryn", "password": "Demo!Naryn038"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					t.Fatalf("sign in: %d", resp.StatusCode)
+				}
+				for _, c := range resp.Cookies() {
+					if c.Name == name {
+						return c
+					}
+				}
+				t.Fatalf("no %s cookie: %q", name, resp.Header.Values("Set-Cookie"))
+				return nil
+			}
+			board := func(token string) int {
+				t.Helper()
+				req, _ := http.NewRequest("GET", base+"/api/v1/office/board", nil)
+				req.AddCookie(&http.Cookie{Name: name, Value: token})
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			first := signIn()
+			if !first.HttpOnly || first.SameSite != http.SameSiteLaxMode || first.Secure != secure || first.Path != "/" || first.Domain != "" {
+				t.Errorf("SEC-4 cookie attributes: %+v", first)
+			}
+			if raw, err := base64.RawURLEncoding.DecodeString(first.Value); err != nil || len(raw) < 16 {
+				t.Errorf("SEC-4 the token %q is not 128 bits or more (%v)", first.Value, err)
+			}
+			second := signIn()
+			if second.Value == first.Value {
+				t.Fatal("SEC-4 the same token at two sign-ins")
+			}
+			// A new sign-in is a new session beside the first (another device); each ends
+			// on its own.
+			if st := board(second.Value); st != 200 {
+				t.Errorf("the new session: %d", st)
+			}
+			if st := board(first.Value); st != 200 {
+				t.Errorf("the earlier session: %d", st)
+			}
+			req, _ := http.NewRequest("POST", base+"/api/v1/office/auth/logout", nil)
+			req.AddCookie(second)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if st := board(second.Value); st != 401 {
+				t.Errorf("SEC-4 the session signed out still works: %d", st)
+			}
+			if st := board(first.Value); st != 200 {
+				t.Errorf("signing out of one session ended another: %d", st)
+			}
+		})
 	}
 }
