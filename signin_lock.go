@@ -29,6 +29,7 @@ type Attempts struct {
 type Reservation struct {
 	N           int       // the attempt's number in the current run of failures
 	LockedUntil time.Time // the lock in force once it is counted; zero when none
+	SetLock     bool      // this attempt set the lock (it did not find it in force)
 }
 
 // ReserveAttempt counts one attempt against a at now, as though it will fail (Guide 3),
@@ -45,7 +46,7 @@ func ReserveAttempt(a Attempts, pol Policy, now time.Time) (Reservation, Attempt
 	if next.Failures >= pol.MaxFailures {
 		next.LockedUntil = now.Add(pol.LockDuration)
 	}
-	return Reservation{N: next.Failures, LockedUntil: next.LockedUntil}, next
+	return Reservation{N: next.Failures, LockedUntil: next.LockedUntil, SetLock: !next.LockedUntil.IsZero()}, next
 }
 
 // MayCheck reports whether the reserved attempt may check the password: only attempts
@@ -60,11 +61,6 @@ func (r Reservation) Locks(pol Policy) bool { return r.N >= pol.MaxFailures }
 // AttemptsLeft is how many more wrong passwords the login takes before the lock,
 // once the reserved attempt has failed.
 func (r Reservation) AttemptsLeft(pol Policy) int { return max(pol.MaxFailures-r.N, 0) }
-
-// SetLock reports whether the reserved attempt is the one that set the lock.
-func (r Reservation) SetLock(pol Policy) bool {
-	return r.N == pol.MaxFailures && !r.LockedUntil.IsZero()
-}
 
 // FailureOutcome names a refused attempt for the sign-in history and the audit log:
 // "locked" (refused unchecked), "lock" (the wrong password that locked), or "failure".
@@ -93,9 +89,9 @@ func AttemptsAfterSuccess() Attempts { return Attempts{} }
 // GiveBack returns the attempts after the reserved attempt r is given back unchecked
 // (the service had no hashing slot for it): one attempt less, and the lock gone if r
 // set it and no one has set another since.
-func GiveBack(a Attempts, r Reservation, pol Policy) Attempts {
+func GiveBack(a Attempts, r Reservation) Attempts {
 	next := Attempts{Failures: max(a.Failures-1, 0), LockedUntil: a.LockedUntil}
-	if r.SetLock(pol) && a.LockedUntil.Equal(r.LockedUntil) {
+	if r.SetLock && a.LockedUntil.Equal(r.LockedUntil) {
 		next.LockedUntil = time.Time{}
 	}
 	return next

@@ -147,7 +147,7 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		err = db.hasher.VerifyDummy(ctx, c.Password)
 	}
 	if err != nil {
-		return res, db.unchecked(ctx, key, r, pol, err)
+		return res, db.unchecked(ctx, key, r, err)
 	}
 	leave()
 	if ok && s.totpSecret != "" && !validTOTP(s.totpSecret, c.OTP, db.clock.Now()) {

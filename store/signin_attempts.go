@@ -43,6 +43,7 @@ func lockTime(v int64) time.Time {
 func (tx *Tx) reserve(ctx context.Context, key string, pol kabinet.Policy) (kabinet.Reservation, error) {
 	var r kabinet.Reservation
 	var until int64
+	lockEnd := ms(tx.now.Add(pol.LockDuration))
 	err := tx.QueryRowContext(ctx, `INSERT INTO login_attempts (login_key, failures, locked_until, updated_at)
 		VALUES ($1, 1, CASE WHEN 1 >= CAST($3 AS INTEGER) THEN CAST($4 AS BIGINT) ELSE 0 END, CAST($2 AS BIGINT))
 		ON CONFLICT (login_key) DO UPDATE SET
@@ -52,19 +53,22 @@ func (tx *Tx) reserve(ctx context.Context, key string, pol kabinet.Policy) (kabi
 			                    WHEN (CASE WHEN login_attempts.locked_until > 0 THEN 1 ELSE login_attempts.failures + 1 END) >= CAST($3 AS INTEGER) THEN CAST($4 AS BIGINT)
 			                    ELSE 0 END,
 			updated_at = $2
-		RETURNING failures, locked_until`, key, ms(tx.now), pol.MaxFailures, ms(tx.now.Add(pol.LockDuration))).Scan(&r.N, &until)
+		RETURNING failures, locked_until`, key, ms(tx.now), pol.MaxFailures, lockEnd).Scan(&r.N, &until)
 	if err != nil {
 		return r, fmt.Errorf("store: reserve sign-in attempt: %w", err)
 	}
-	r.LockedUntil = lockTime(until)
+	// A lock that ends LockDuration from now was set by this statement: one found in
+	// force was set earlier (or, at the same millisecond, by an attempt numbered before
+	// this one, which then may not check a password and is never given back).
+	r.LockedUntil, r.SetLock = lockTime(until), until != 0 && until == lockEnd
 	return r, nil
 }
 
-// giveBack is kabinet.GiveBack, atomically: one attempt less, and the lock gone if r
+// giveBack is kabinet.GiveBack, atomically (relative to concurrent attempts): one attempt less, and the lock gone if r
 // set it and no later attempt has set another.
-func (tx *Tx) giveBack(ctx context.Context, key string, r kabinet.Reservation, pol kabinet.Policy) error {
+func (tx *Tx) giveBack(ctx context.Context, key string, r kabinet.Reservation) error {
 	setLock := 0
-	if r.SetLock(pol) {
+	if r.SetLock {
 		setLock = 1
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE login_attempts SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
@@ -123,10 +127,10 @@ func (db *DB) reserveAttempt(ctx context.Context, key string, pol kabinet.Policy
 // unchecked handles a password check that failed to run: one that found no hashing
 // slot (password.ErrBusy) is given back, since a busy service must count toward
 // nobody's lock. It returns err.
-func (db *DB) unchecked(ctx context.Context, key string, r kabinet.Reservation, pol kabinet.Policy, err error) error {
+func (db *DB) unchecked(ctx context.Context, key string, r kabinet.Reservation, err error) error {
 	if errors.Is(err, password.ErrBusy) {
 		ctx := context.WithoutCancel(ctx)
-		db.inTx(ctx, func(tx *Tx) error { return tx.giveBack(ctx, key, r, pol) })
+		db.inTx(ctx, func(tx *Tx) error { return tx.giveBack(ctx, key, r) })
 	}
 	return err
 }
@@ -188,7 +192,7 @@ func (db *DB) verifyCounted(ctx context.Context, who Actor, acct kabinet.Account
 	}
 	ok, _, err := db.hasher.Verify(ctx, pw, acct.PasswordHash)
 	if err != nil {
-		return db.unchecked(ctx, key, r, pol, err)
+		return db.unchecked(ctx, key, r, err)
 	}
 	if !ok {
 		if e := db.refuse(ctx, who, principalTaxpayer, acct.Login, acct.ID, r, pol); e.Code != "invalid_credentials" {
