@@ -55,6 +55,21 @@ func domainError(err error) *kabinet.Error {
 	return &kabinet.Error{Kind: kabinet.KindInternal, Code: "internal", Message: "internal error"}
 }
 
+// answerError is what every error answer, page or API, starts with: the domain error
+// and its status, an internal error's cause in the log (never to the user), and
+// Retry-After when the error says when to try again.
+func (s *Server) answerError(w http.ResponseWriter, r *http.Request, err error) (*kabinet.Error, int) {
+	e := domainError(err)
+	status := statusOf(e.Kind)
+	if status == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
+	}
+	if ra, ok := e.Details["retry_after"].(int); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(ra))
+	}
+	return e, status
+}
+
 // errorBody is the API's error shape: {"error": {"code", "message", …details}}.
 type errorBody struct {
 	Error map[string]any `json:"error"`
@@ -63,20 +78,13 @@ type errorBody struct {
 // writeAPIError answers an API call with the error's status and stable code, the
 // message in the client's language, and the error's details.
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
-	e := domainError(err)
-	status := statusOf(e.Kind)
-	if status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
-	}
+	e, status := s.answerError(w, r, err)
 	body := map[string]any{}
 	for k, v := range e.Details {
 		body[k] = v
 	}
 	body["code"] = e.Code
 	body["message"] = s.errorText(langOf(r), e)
-	if ra, ok := e.Details["retry_after"].(int); ok {
-		w.Header().Set("Retry-After", strconv.Itoa(ra))
-	}
 	writeJSON(w, status, errorBody{Error: body})
 }
 

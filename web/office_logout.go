@@ -4,12 +4,7 @@ import (
 	"net/http"
 )
 
+// pageOfficeLogout ends the staff session server-side (SEC-4).
 func (s *Server) pageOfficeLogout(w http.ResponseWriter, r *http.Request) error {
-	if tok := s.token(r, "staff"); tok != "" {
-		if err := s.db.SignOut(r.Context(), publicActor(r), tok); err != nil {
-			return err
-		}
-	}
-	s.clearSessionCookie(w, "staff")
-	return seeOther(w, r, "/office/login?m=out")
+	return s.signOut(w, r, "staff", "/office/login?m=out")
 }

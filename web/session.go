@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"kabinet"
@@ -84,4 +85,40 @@ func (s *Server) staffSession(r *http.Request) (store.Session, store.StaffActor,
 // actorFor names the taxpayer for the audit log.
 func taxpayerActor(r *http.Request, a kabinet.Account) store.Actor {
 	return store.Actor{Name: "taxpayer:" + a.Login, Address: clientAddress(r)}
+}
+
+// signOut ends principal's session server-side (SEC-4), clears its cookie and sends
+// the browser to to.
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request, principal, to string) error {
+	if tok := s.token(r, principal); tok != "" {
+		if err := s.db.SignOut(r.Context(), publicActor(r), tok); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(w, principal)
+	return seeOther(w, r, to)
+}
+
+// signIn checks a sign-in form with check (the taxpayers' or the staff's sign-in, with
+// the same lockout rules: PWD-3, SEC-1) and, when it passes, sets principal's cookie
+// with the new session's token (SEC-4). When it fails, the form is shown again from
+// formView with the login kept, and ok is false.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, principal string, formView func() *view,
+	check func(context.Context, store.Actor, store.Credentials) (store.SignInResult, error)) (res store.SignInResult, ok bool, err error) {
+	if err := parseForm(r); err != nil {
+		return res, false, err
+	}
+	f := readSignInForm(r)
+	err = f.Validate()
+	if err == nil {
+		res, err = check(r.Context(), publicActor(r), store.Credentials{Login: f.Login, Password: f.Password, OTP: f.OTP})
+	}
+	if err != nil {
+		v := formView()
+		v.Form = keep(r, "login")
+		s.fail(w, r, v, err, "")
+		return res, false, nil
+	}
+	s.setSessionCookie(w, principal, res.Token)
+	return res, true, nil
 }

@@ -88,14 +88,7 @@ type errorData struct {
 
 // renderError shows an error as a page in the user's language.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	e := domainError(err)
-	status := statusOf(e.Kind)
-	if status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
-	}
-	if ra, ok := e.Details["retry_after"].(int); ok {
-		w.Header().Set("Retry-After", strconv.Itoa(ra))
-	}
+	e, status := s.answerError(w, r, err)
 	area, back := "public", "/"
 	if strings.HasPrefix(r.URL.Path, "/office") {
 		area, back = "office", "/office/"
@@ -107,14 +100,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 
 // fail shows err on the form of v, with the status of its kind, keeping what was typed.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, v *view, err error, field string) {
-	e := domainError(err)
-	status := statusOf(e.Kind)
-	if status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
-	}
-	if ra, ok := e.Details["retry_after"].(int); ok {
-		w.Header().Set("Retry-After", strconv.Itoa(ra))
-	}
+	e, status := s.answerError(w, r, err)
 	fe := &formError{Code: e.Code, Message: s.errorText(v.lang, e), Field: field}
 	if rules, ok := e.Details["rules"].([]string); ok {
 		for _, rule := range rules {
