@@ -1,9 +1,15 @@
 // Package kabinet is the domain of the Taxpayer Cabinet (ИС «Кабинет налогоплательщика»)
-// of the Kyrgyz State Tax Service: its types, the services that act on them, the one
-// error type every layer speaks, and the clock.
+// of the Kyrgyz State Tax Service: its types, the rules of the law that decide on them,
+// the one error type every layer speaks, and the clock.
 //
-// The package imports neither the database nor HTTP. Storage (package store) implements
-// the service interfaces; the web layer (package web) consumes them.
+// Each rule is a pure function in a file named for it, citing its clause: the sign-in
+// lock (signin_lock.go), deadlines (deadline.go), the application's states
+// (application_state.go), session expiry and the forced password change
+// (session_rule.go). The package imports neither the database nor HTTP. Storage
+// (package store) loads the facts, calls these rules and writes their outcome in one
+// transaction; the web layer (package web) calls the store's methods directly. There
+// are no service interfaces here: an interface, when one is needed, is declared small
+// where it is used (store.Hasher is one).
 package kabinet
 
 import (
