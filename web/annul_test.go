@@ -26,15 +26,10 @@ func grantAccess(t *testing.T, subject, officer *client, inn, pw string) string 
 func TestAnnulmentByApplication(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)
-		officer := e.client()
-		officer.staffLogin(t, "naryn", "Naryn!2026x")
-		subject := e.client()
-		login := grantAccess(t, subject, officer, guideINN, "Луна2018!")
+		officer, subject, login := granted(t, e)
 
 		// The subject is signed in on instance B as well.
-		b := e.second(t, url)
-		onB := b.client()
-		onB.expect(t, "POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Луна2018!"}, 200, "")
+		onB := e.second(t, url).signedIn(t, login, "Луна2018!")
 		onB.expect(t, "GET", "/api/v1/me", nil, 200, "")
 
 		var code string
@@ -111,15 +106,10 @@ func TestAnnulmentByApplication(t *testing.T) {
 func TestAnnulmentOnFraud(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)
-		officer := e.client()
-		officer.staffLogin(t, "naryn", "Naryn!2026x")
+		officer, subject, login := granted(t, e)
 		other := e.client()
 		other.staffLogin(t, "oktyabr", "Oktyabr!2026")
-		subject := e.client()
-		login := grantAccess(t, subject, officer, guideINN, "Луна2018!")
-		b := e.second(t, url)
-		onB := b.client()
-		onB.expect(t, "POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Луна2018!"}, 200, "")
+		onB := e.second(t, url).signedIn(t, login, "Луна2018!")
 		pending := apply(t, subject, guideINN, "Новый2026!") // a restoration waiting at the office
 
 		t.Run("ACC-10 ANN-3 only the subject's office or a supervisor", func(t *testing.T) {

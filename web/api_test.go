@@ -17,6 +17,8 @@ import (
 
 const guideINN = "11705198700772"
 
+// registryCSV is the test registry: the Guide's subject, a legal entity, a liquidated
+// registration, one with a fraud mark, and one of office 001.
 const registryCSV = `inn,kind,name,head_position,head_name,office_code,address,status,fraud_reference
 11705198700772,individual,Кашкариева Жазгул Бейшенбековна,,,038,"Нарынская обл., Нарынский р-н, Мин-булак Мин Булак Советская 2,",active,
 01503201010123,legal,ОсОО «Нарын Агро Өнүгүү»,Директор,Өмүрбеков Үсөн Каңкаевич,038,"г. Нарын",active,
@@ -25,7 +27,7 @@ const registryCSV = `inn,kind,name,head_position,head_name,office_code,address,s
 22001198500345,entrepreneur,Ташиев Нурлан Сапарович,,,001,"г. Бишкек",active,
 `
 
-// newEnv starts a server with the demo-like registry and the test staff.
+// newEnv starts a server with the test registry and the test staff.
 func newEnv(t *testing.T, dbURL string) *testServer {
 	t.Helper()
 	return startServer(t, dbURL, registryCSV, web.Config{BaseURL: "http://kabinet.test"})
@@ -112,6 +114,24 @@ func (c *client) expect(t *testing.T, method, path string, body any, status int,
 func (c *client) staffLogin(t *testing.T, login, pw string) {
 	t.Helper()
 	c.expect(t, "POST", "/api/v1/office/auth/login", map[string]string{"login": login, "password": pw}, 200, "")
+}
+
+// granted signs the officer of 038 in and runs the Guide's subject's access
+// application through to a grant (ACC-1…ACC-7): the officer, the subject, the login.
+func granted(t *testing.T, e *testServer) (officer, subject *client, login string) {
+	t.Helper()
+	officer = e.client()
+	officer.staffLogin(t, "naryn", "Naryn!2026x")
+	subject = e.client()
+	return officer, subject, grantAccess(t, subject, officer, guideINN, "Луна2018!")
+}
+
+// signedIn is a client signed in to the cabinet as login.
+func (e *testServer) signedIn(t *testing.T, login, pw string) *client {
+	t.Helper()
+	c := e.client()
+	c.expect(t, "POST", "/api/v1/auth/login", map[string]string{"login": login, "password": pw}, 200, "")
+	return c
 }
 
 func apply(t *testing.T, c *client, inn, pw string) string {

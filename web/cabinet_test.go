@@ -12,7 +12,7 @@ import (
 // the same ids, on a cabinet with no notifications, sign-ins or applications to show.)
 func TestPagesCabinetEmptyLists(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dbURL string) {
-		e := newPageEnv(t, dbURL)
+		e := newEnv(t, dbURL)
 		subject, _, d := grantedOnPages(t, e)
 		subject.post(t, "/login", "login", d.Login, "password", pagePassword).expect(t, 303, "/cabinet")
 		// An account whose notifications were pruned (or that predates them).

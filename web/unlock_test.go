@@ -9,10 +9,7 @@ import (
 func TestUnlockAndSecondFactor(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		e := newEnv(t, url)
-		officer := e.client()
-		officer.staffLogin(t, "naryn", "Naryn!2026x")
-		subject := e.client()
-		login := grantAccess(t, subject, officer, guideINN, "Луна2018!")
+		officer, subject, login := granted(t, e)
 		t.Run("PWD-3 staff unlock, audited", func(t *testing.T) {
 			for i := 0; i < 3; i++ {
 				subject.do(t, "POST", "/api/v1/auth/login", map[string]string{"login": login, "password": "Неверный1!"})
