@@ -15,6 +15,14 @@ import (
 	"kabinet/store"
 )
 
+// withAccount opens a fresh database on url in which the Guide's taxpayer has been
+// granted access with the Guide's example password «Луна2018!», and returns its login.
+func withAccount(t *testing.T, url string) (*store.DB, *kabinet.ManualClock, string) {
+	t.Helper()
+	db, clock := open(t, url)
+	return db, clock, granted(t, db, "Луна2018!")
+}
+
 // granted forms, receives and grants an access application for the Guide's taxpayer
 // and returns the login.
 func granted(t *testing.T, db *store.DB, pw string) string {
@@ -43,9 +51,8 @@ func granted(t *testing.T, db *store.DB, pw string) string {
 
 func TestSignInLock(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
-		db, clock := open(t, url)
+		db, clock, login := withAccount(t, url)
 		ctx := context.Background()
-		login := granted(t, db, "Луна2018!")
 		who := store.Actor{Name: "public", Address: "192.0.2.10"}
 		signIn := func(pw string) error {
 			_, err := db.SignIn(ctx, who, store.Credentials{Login: login, Password: pw})
@@ -162,9 +169,8 @@ func TestSignInThrottlePerAddress(t *testing.T) {
 
 func TestInactivity(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
-		db, clock := open(t, url)
+		db, clock, login := withAccount(t, url)
 		ctx := context.Background()
-		login := granted(t, db, "Луна2018!")
 		who := store.Actor{Name: "public", Address: "192.0.2.11"}
 		t.Run("PWD-4 six months less a day: no change required", func(t *testing.T) {
 			clock.Set(clock.Now().AddDate(0, 6, -1))
@@ -226,9 +232,8 @@ func TestInactivity(t *testing.T) {
 
 func TestSessionTimeouts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
-		db, clock := open(t, url)
+		db, clock, login := withAccount(t, url)
 		ctx := context.Background()
-		login := granted(t, db, "Луна2018!")
 		who := store.Actor{Name: "public", Address: "192.0.2.12"}
 		res, _ := db.SignIn(ctx, who, store.Credentials{Login: login, Password: "Луна2018!"})
 		t.Run("SEC-4 idle timeout 30 minutes", func(t *testing.T) {
@@ -291,8 +296,7 @@ func (c *countingHasher) VerifyDummy(ctx context.Context, pw string) error {
 // check at most three passwords before the lock.
 func TestSignInConcurrentTwoInstances(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
-		db, clock := open(t, url)
-		login := granted(t, db, "Луна2018!")
+		_, clock, login := withAccount(t, url)
 		ctx := context.Background()
 		hasher := &countingHasher{Hasher: testHasher()}
 		var instances []*store.DB
@@ -342,8 +346,7 @@ func TestSignInConcurrentTwoInstances(t *testing.T) {
 // PWD-3 fail closed: if the attempt cannot be recorded, the sign-in is refused.
 func TestSignInFailsClosed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
-		db, _ := open(t, url)
-		login := granted(t, db, "Луна2018!")
+		db, _, login := withAccount(t, url)
 		if _, err := db.SQL().Exec("DROP TABLE login_attempts"); err != nil {
 			t.Fatal(err)
 		}
@@ -383,8 +386,7 @@ func (g *gateHasher) VerifyDummy(ctx context.Context, pw string) error {
 // could not be checked for lack of a hashing slot counts toward no lock (PWD-3).
 func TestSignInAdmission(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
-		db, clock := open(t, url)
-		login := granted(t, db, "Луна2018!")
+		_, clock, login := withAccount(t, url)
 		ctx := context.Background()
 		g := &gateHasher{Hasher: testHasher()}
 		inst, err := store.Open(ctx, url, store.Options{Clock: clock, Hasher: g, SignIns: 1, SignInWait: 20 * time.Millisecond})
