@@ -118,7 +118,7 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 		}
 		// A collision among 2^60 codes is all but impossible; checking first keeps a
 		// PostgreSQL transaction from being aborted by a unique violation.
-		code, err := tx.unusedCode(ctx, "applications", "code", func() (string, error) { return ident.NewApplicationCode(db.rand) })
+		code, err := tx.unusedApplicationCode(ctx)
 		if err != nil {
 			return err
 		}
