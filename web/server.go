@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"kabinet"
+	"kabinet/form"
 	"kabinet/i18n"
 	"kabinet/password"
 	"kabinet/store"
@@ -41,6 +43,9 @@ type Deps struct {
 	Clock   kabinet.Clock
 	Log     *slog.Logger
 	Catalog *i18n.Catalog
+	// Forms is the report form catalogue (FIL-1); nil: the definitions shipped in the
+	// binary. New adds the versions supervisors loaded (store FormVersions) to it.
+	Forms *form.Catalog
 }
 
 // Server holds the handlers.
@@ -53,6 +58,9 @@ type Server struct {
 	cat     *i18n.Catalog
 	metrics *metrics
 	public  http.Handler
+	// forms is the report form catalogue; formsSync when it last read the loaded versions.
+	forms     *form.Catalog
+	formsSync formsState
 }
 
 // New builds the server and its routes.
@@ -70,6 +78,10 @@ func New(cfg Config, d Deps) *Server {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, db: d.DB, hasher: d.Hasher, clock: d.Clock, log: d.Log, cat: d.Catalog}
+	s.forms = newForms(d.Forms, d.Log)
+	if err := s.LoadFormVersions(context.Background()); err != nil {
+		s.log.Warn("form catalogue: loaded versions unread", slog.String("error", err.Error()))
+	}
 	s.metrics = newMetrics(s)
 	mux := http.NewServeMux()
 	s.routes(mux)
