@@ -171,7 +171,9 @@ func steps(a ...chromedp.Action[chromedp.Void]) []chromedp.Action[chromedp.Void]
 
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		shot(t, ctx, "failed")
 		t.Fatalf("text of %s: %v", sel, err)
