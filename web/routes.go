@@ -96,6 +96,7 @@ func (s *Server) api(mux *http.ServeMux, pattern string, h func(w http.ResponseW
 func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{file}", s.serveStatic)
 	mux.HandleFunc("POST /lang", s.pageLang)
+	s.filingPageRoutes(mux) // cabinet_filing.go
 
 	s.page(mux, "GET /{$}", s.pageHome)
 	s.page(mux, "GET /apply", s.pageApply)
