@@ -4,20 +4,58 @@ package demo
 
 import (
 	_ "embed"
+	"fmt"
 
 	"kabinet"
 )
 
-// RegistryCSV is the demo registry, in the registry file format (SPEC "Registry file").
-// Its first row is the Guide's taxpayer exactly as the Guide prints her; then a legal
-// entity with its head, an entrepreneur, a liquidated registration, one with the fraud
-// mark, and names written with Ң Ө Ү.
+// RegistryCSV is the demo registry, in the registry file format (SPEC "Registry file",
+// with the optional vat_registered_on and reports columns). Its first row is the
+// Guide's taxpayer exactly as the Guide prints her (a declarant who must file STI-155);
+// then a legal entity with its head, an entrepreneur who files STI-091 and STI-161, a
+// liquidated registration, one with the fraud mark, names written with Ң Ө Ү, and a VAT
+// payer.
 //
 //go:embed registry.csv
 var RegistryCSV []byte
 
 // GuideINN is the ИНН of the Guide's example taxpayer.
 const GuideINN = "11705198700772"
+
+// Demo subjects by what they show (one ИНН per scenario, printed by `kabinet demo`).
+const (
+	FilerINN     = "22001198500345" // entrepreneur with filings: STI-091 and its correction, STI-161
+	VATPayerINN  = "00104200500077" // VAT payer with an assigned range of invoice numbers
+	LegalINN     = "01503201010123"
+	LiquidINN    = "12503199000111"
+	FraudINN     = "20107198200456"
+	KyrgyzINN    = "10903199500789"
+	OtherOffINN  = "21212198800231"
+	FilerSecret  = "Demo!Filing2026" // the filer's cabinet password
+	VATSecret    = "Demo!VAT2026"    // the VAT payer's cabinet password
+	VATQuantity  = 500               // invoice numbers the VAT payer was assigned
+	FilerRevenue = 1_250_000         // STI-091 2026-Q1 line 050 as first filed; the correction adds 50 000
+)
+
+// Subject is one scenario of the demo and the ИНН that shows it.
+type Subject struct {
+	INN, What string
+	// Password is the cabinet password of a subject the demo gave an account (its
+	// login is issued by the grant and printed beside it); "" for the others.
+	Password string
+}
+
+// Subjects are the demo's scenarios, in the order `kabinet demo` prints them.
+var Subjects = []Subject{
+	{INN: GuideINN, What: "the Guide's taxpayer (038): applies for access as in the Guide; a declarant who must file STI-155"},
+	{INN: FilerINN, What: "filings (001, entrepreneur): STI-091 2026-Q1 accepted and corrected, STI-161 2026-01; later periods due", Password: FilerSecret},
+	{INN: VATPayerINN, What: fmt.Sprintf("VAT payer (001, legal entity): %d invoice numbers assigned", VATQuantity), Password: VATSecret},
+	{INN: LegalINN, What: "legal entity with its head (038), files STI-161"},
+	{INN: LiquidINN, What: "liquidated registration (002): refused"},
+	{INN: FraudINN, What: "fraud mark (038): granting access is barred (fraud_evidence)"},
+	{INN: KyrgyzINN, What: "names with Ң Ө Ү (038)"},
+	{INN: OtherOffINN, What: "another office (005): the 038 officer may not decide"},
+}
 
 // StaffMember is a demo back-office account. The passwords are printed by
 // `kabinet demo`; they exist only in demo databases.

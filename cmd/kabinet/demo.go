@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,7 @@ import (
 
 	"kabinet"
 	"kabinet/demo"
+	"kabinet/form"
 	"kabinet/store"
 )
 
@@ -45,8 +48,19 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
   database:  %s
   ops:       %s
   taxpayer from the Guide: ИНН %s (Кашкариева Жазгул Бейшенбековна, 038 Нарынский р-н)
-  staff sign-ins (back office at %s/office/):
-`, a.baseURL, f.db, opsURL(a), demo.GuideINN, a.baseURL)
+  subjects, one ИНН per scenario:
+`, a.baseURL, f.db, opsURL(a), demo.GuideINN)
+	for _, s := range demo.Subjects {
+		fmt.Fprintf(stdout, "    %s  %s\n", s.INN, s.What)
+		if s.Password != "" {
+			login := "?"
+			if acct, err := a.db.AccountByINN(ctx, s.INN); err == nil {
+				login = acct.Login
+			}
+			fmt.Fprintf(stdout, "                    cabinet sign-in: login %s, password %s\n", login, s.Password)
+		}
+	}
+	fmt.Fprintf(stdout, "  staff sign-ins (back office at %s/office/):\n", a.baseURL)
 	for _, s := range demo.Staff {
 		office := "all offices"
 		if s.Office != "" {
@@ -81,10 +95,111 @@ func loadDemo(ctx context.Context, db *store.DB) error {
 	if len(bad) > 0 {
 		return fmt.Errorf("demo registry: %v", bad) // embedded data: a bug, caught by the tests
 	}
+	staff := map[string]store.StaffActor{}
 	for _, s := range demo.Staff {
-		if _, err := db.CreateStaff(ctx, who, store.NewStaff{Login: s.Login, Name: s.Name, Role: s.Role, OfficeCode: s.Office, Password: s.Password}); err != nil {
+		st, err := db.CreateStaff(ctx, who, store.NewStaff{Login: s.Login, Name: s.Name, Role: s.Role, OfficeCode: s.Office, Password: s.Password})
+		if err != nil {
 			return fmt.Errorf("demo staff %s: %w", s.Login, err)
+		}
+		staff[s.Login] = store.StaffActor{Staff: st, Address: "127.0.0.1"}
+	}
+	if err := demoFilings(ctx, db, staff["oktyabr"]); err != nil {
+		return fmt.Errorf("demo filings: %w", err)
+	}
+	if err := demoVAT(ctx, db, staff["oktyabr"]); err != nil {
+		return fmt.Errorf("demo VAT: %w", err)
+	}
+	return nil
+}
+
+// demoSession gives the subject inn an account through the regulation's flow (the
+// application with its password, the office's receipt, the officer's grant) and signs
+// it in, as a taxpayer at the office's computer would.
+func demoSession(ctx context.Context, db *store.DB, officer store.StaffActor, inn, password string) (store.Session, error) {
+	who := store.Actor{Name: "public", Address: "127.0.0.1"}
+	app, err := db.CreateApplication(ctx, who, store.NewApplication{Kind: kabinet.KindAccess, INN: inn, Passport: "AN 4890152",
+		Password: password, PasswordConfirm: password, Lang: "ru"})
+	if err != nil {
+		return store.Session{}, err
+	}
+	if _, err := db.Receive(ctx, officer, app.Code, true); err != nil {
+		return store.Session{}, err
+	}
+	d, err := db.Decide(ctx, officer, app.Code, store.DecisionInput{Outcome: kabinet.Granted})
+	if err != nil {
+		return store.Session{}, err
+	}
+	res, err := db.SignIn(ctx, who, store.Credentials{Login: d.Login, Password: password})
+	if err != nil {
+		return store.Session{}, err
+	}
+	return db.SessionByToken(ctx, res.Token)
+}
+
+// demoFilings files the filer's reports through the path the API takes: input control
+// (form.Check) against the version in force, then store.SubmitFiling with the canonical
+// content, its SHA-256, the allowed types and the due date.
+func demoFilings(ctx context.Context, db *store.DB, officer store.StaffActor) error {
+	sess, err := demoSession(ctx, db, officer, demo.FilerINN, demo.FilerSecret)
+	if err != nil {
+		return err
+	}
+	cat, err := form.Embedded()
+	if err != nil {
+		return err
+	}
+	tp, err := db.Taxpayer(ctx, demo.FilerINN)
+	if err != nil {
+		return err
+	}
+	office := tp.OfficeCode
+	if o, err := db.Office(ctx, tp.OfficeCode); err == nil {
+		office = o.Code + " " + o.NameRU
+	}
+	reg := map[string]string{form.RegistryINN: tp.INN, form.RegistryName: tp.Name, form.RegistryOffice: office}
+	for _, in := range []form.Input{
+		demo.STI091(form.Initial, "2026-Q1", demo.FilerRevenue),
+		demo.STI091(form.Correction, "2026-Q1", demo.FilerRevenue+50_000),
+		demo.STI161(form.Initial, "2026-01", 3),
+	} {
+		p, err := form.ParseAnyPeriod(in.Period)
+		if err != nil {
+			return err
+		}
+		d, err := cat.InForce(in.Form, p)
+		if err != nil {
+			return err
+		}
+		res, errs := form.Check(d, in, form.Context{Registry: reg})
+		if len(errs) > 0 {
+			return fmt.Errorf("%s %s fails input control: %+v", in.Form, in.Period, errs[0]) // embedded data: a bug
+		}
+		content := res.Canonical()
+		sum := sha256.Sum256(content)
+		types := make([]kabinet.FilingType, len(d.Types))
+		for i, t := range d.Types {
+			types[i] = kabinet.FilingType(t)
+		}
+		if _, _, err := db.SubmitFiling(ctx, store.Actor{Name: "public", Address: "127.0.0.1"}, sess, demo.FilerSecret, store.FilingSubmission{
+			Form: d.Code, Version: d.Version, Period: p.String(), Type: kabinet.FilingType(res.Type), AllowedTypes: types,
+			Due: d.DueDate(p), Content: content, Digest: hex.EncodeToString(sum[:])}); err != nil {
+			return fmt.Errorf("%s %s %s: %w", in.Form, in.Period, in.Type, err)
 		}
 	}
 	return nil
+}
+
+// demoVAT has the VAT payer apply for invoice numbers in the cabinet and the office's
+// officer assign them (VAT-2, VAT-3).
+func demoVAT(ctx context.Context, db *store.DB, officer store.StaffActor) error {
+	sess, err := demoSession(ctx, db, officer, demo.VATPayerINN, demo.VATSecret)
+	if err != nil {
+		return err
+	}
+	app, err := db.ApplyVAT(ctx, store.Actor{Name: "public", Address: "127.0.0.1"}, sess, demo.VATSecret, demo.VATQuantity)
+	if err != nil {
+		return err
+	}
+	_, err = db.DecideVAT(ctx, officer, app.Code, true, "", "")
+	return err
 }

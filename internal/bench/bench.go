@@ -92,7 +92,11 @@ type scenario struct {
 	// lookupRows: it signs in or looks up the registry rows prepared for the run;
 	// accounts: it signs in with the accounts prepared for the run.
 	lookupRows, accounts bool
-	run                  func(b *bench, ctx context.Context) error
+	// confirmations: it confirms one account's password from several clients at once
+	// (FIL-6): each concurrent check reserves an attempt (PWD-3), so the policy's
+	// failures-before-lock is lifted to its ceiling for the run.
+	confirmations bool
+	run           func(b *bench, ctx context.Context) error
 }
 
 // scenarios, in the order they run.
@@ -116,6 +120,15 @@ var scenarios = []scenario{
 		}
 		return b.scenarioImportScale(ctx, false, true)
 	}, withoutDB: "needs --db: the registry is loaded straight into the database"},
+	{name: "filing", uses: []string{"hash"}, run: (*bench).scenarioFiling,
+		withoutDB: "needs --db: each report is the first of its subject and period, and the bench adds the subjects and their accounts to the database"},
+	{name: "filing-race", confirmations: true, run: (*bench).scenarioFilingRace,
+		withoutDB: "needs --db: the second instance runs on the database, and the subjects and their accounts are added to it"},
+	{name: "vat", uses: []string{"lookup"}, run: (*bench).scenarioVAT,
+		withoutDB: "needs --db: the second instance runs on the database, the applications and officers are added to it and the ranges read from it"},
+	{name: "pdf", run: (*bench).scenarioPDF},
+	{name: "scale-filings", run: (*bench).scenarioFilingScale,
+		withoutDB: "needs --db: the filings are seeded straight into the database"},
 }
 
 func scenarioNames() []string {
@@ -177,6 +190,8 @@ const (
 	benchLimit = 1_000_000_000
 	// lookupPool is how many registry rows the look-ups cycle through.
 	lookupPool = 1000
+	// maxFailuresCeiling is the highest failures-before-lock the policy accepts.
+	maxFailuresCeiling = 20
 )
 
 var benchActor = store.Actor{Name: "cli:bench", Address: "127.0.0.1"}
@@ -210,6 +225,7 @@ type bench struct {
 	pid        int       // the service's process, for its memory; 0 unknown
 	loopbackV4 bool      // the service listens on IPv4 loopback: clients can come from distinct 127.x addresses
 	rowBase    int       // first generated-row number of this run's own registry rows
+	nextRow    int       // the next generated-row number allocRows hands out
 	lookupINN  []string
 	logins     []string
 	supervisor store.StaffActor
@@ -528,7 +544,7 @@ func (b *bench) guard(ctx context.Context) error {
 // look-up limit (SEC-2) would measure the limits, not the service. A supervisor could do
 // the same at /office/policy; the old values come back when the bench ends.
 func (b *bench) raisePolicy(ctx context.Context) (restore func(), err error) {
-	if !b.needs(func(s scenario) bool { return s.policy }) && b.cfg.url == "" {
+	if !b.needs(func(s scenario) bool { return s.policy || s.confirmations }) && b.cfg.url == "" {
 		return func() {}, nil
 	}
 	old, err := b.db.Policy(ctx)
@@ -545,12 +561,18 @@ func (b *bench) raisePolicy(ctx context.Context) (restore func(), err error) {
 	}
 	p := old
 	p.AddressFailuresPerHour, p.LookupsPerMinute = benchLimit, benchLimit
+	note := ""
+	if b.needs(func(s scenario) bool { return s.confirmations }) {
+		p.MaxFailures = maxFailuresCeiling
+		note = fmt.Sprintf(", failures before a lock %d → %d (PWD-3: concurrent confirmations of one account's password each reserve an attempt)",
+			back.MaxFailures, maxFailuresCeiling)
+	}
 	if err := b.db.SetPolicy(ctx, benchActor, p); err != nil {
 		return nil, fmt.Errorf("bench: raise the policy's limits: %w", err)
 	}
 	b.rep.Adjustments = append(b.rep.Adjustments, fmt.Sprintf(
-		"policy raised for the run, as a supervisor may (restored at the end): failed sign-ins per client address per hour %d → %d (PWD-3), look-ups per client per minute %d → %d (SEC-2)",
-		back.AddressFailuresPerHour, benchLimit, back.LookupsPerMinute, benchLimit))
+		"policy raised for the run, as a supervisor may (restored at the end): failed sign-ins per client address per hour %d → %d (PWD-3), look-ups per client per minute %d → %d (SEC-2)%s",
+		back.AddressFailuresPerHour, benchLimit, back.LookupsPerMinute, benchLimit, note))
 	return func() {
 		if err := b.db.SetPolicy(context.Background(), benchActor, back); err != nil {
 			fmt.Fprintf(b.progress, "kabinet bench: could not restore the policy: %v\n", err)
@@ -699,25 +721,34 @@ func (b *bench) createAccounts(ctx context.Context, n int) error {
 	return ctx.Err()
 }
 
-// grant takes account i through the access flow and returns its login and how long
-// the decision took (ACC-6, ACC-7: the account, its login, the decision and its audit).
+// grant takes account i of the sign-in scenario through the access flow.
 func (b *bench) grant(ctx context.Context, i int) (string, time.Duration, error) {
-	inn := demo.GeneratedINN(b.rowBase + lookupPool + i)
 	// Each applicant from an address of its own, as at the offices' computers; one
 	// address may form only store.ApplicationsPerHour applications an hour.
-	who := store.Actor{Name: "public", Address: fmt.Sprintf("127.2.%d.%d", i>>8&255, i&255)}
+	login, took, err := b.grantINN(ctx, demo.GeneratedINN(b.rowBase+lookupPool+i), fmt.Sprintf("127.2.%d.%d", i>>8&255, i&255))
+	if err != nil {
+		return "", 0, fmt.Errorf("bench: account %d: %w", i, err)
+	}
+	return login, took, nil
+}
+
+// grantINN takes the subject inn through the access flow, applying from address, and
+// returns the account's login and how long the decision took (ACC-6, ACC-7: the
+// account, its login, the decision and its audit).
+func (b *bench) grantINN(ctx context.Context, inn, address string) (string, time.Duration, error) {
+	who := store.Actor{Name: "public", Address: address}
 	app, err := b.db.CreateApplication(ctx, who, store.NewApplication{Kind: kabinet.KindAccess, INN: inn, Passport: benchPassport,
 		Password: benchPassword, PasswordConfirm: benchPassword, Lang: "ru"})
 	if err != nil {
-		return "", 0, fmt.Errorf("bench: account %d: apply: %w", i, err)
+		return "", 0, fmt.Errorf("apply for %s: %w", inn, err)
 	}
 	if _, err := b.db.Receive(ctx, b.supervisor, app.Code, true); err != nil {
-		return "", 0, fmt.Errorf("bench: account %d: receive: %w", i, err)
+		return "", 0, fmt.Errorf("receive %s: %w", app.Code, err)
 	}
 	t0 := time.Now()
 	d, err := b.db.Decide(ctx, b.supervisor, app.Code, store.DecisionInput{Outcome: kabinet.Granted})
 	if err != nil {
-		return "", 0, fmt.Errorf("bench: account %d: grant: %w", i, err)
+		return "", 0, fmt.Errorf("grant %s: %w", app.Code, err)
 	}
 	return d.Login, time.Since(t0), nil
 }

@@ -14,29 +14,34 @@ import (
 
 // report is every figure of one `kabinet bench` run; --json prints it as is.
 type report struct {
-	Engine      string            `json:"engine"`
-	Target      string            `json:"target"`
-	Cores       int               `json:"cores"`
-	GoVersion   string            `json:"go"`
-	HashParams  string            `json:"hash_params"`
-	HashSlots   int               `json:"hash_concurrency"`
-	Seconds     float64           `json:"seconds_per_measurement"`
-	MaxRequests int64             `json:"max_requests_per_measurement"`
-	Rows        int               `json:"rows"`
-	Clients     int               `json:"clients"`
-	Adjustments []string          `json:"adjustments"`
-	Hash        *hashFigures      `json:"hash,omitempty"`
-	Login       *loginFigures     `json:"login,omitempty"`
-	Lookup      *lookupFigures    `json:"lookup,omitempty"`
-	Apply       *applyFigures     `json:"apply,omitempty"`
-	Flood       *floodFigures     `json:"flood,omitempty"`
-	Decision    *decisionFigures  `json:"decision,omitempty"`
-	Import      *importFigures    `json:"import,omitempty"`
-	Scale       *scaleFigures     `json:"scale,omitempty"`
-	Skipped     map[string]string `json:"skipped,omitempty"`
-	Checks      []check           `json:"checks"`
-	Failed      int               `json:"failed_checks"`
-	ServerLog   string            `json:"server_log,omitempty"`
+	Engine      string              `json:"engine"`
+	Target      string              `json:"target"`
+	Cores       int                 `json:"cores"`
+	GoVersion   string              `json:"go"`
+	HashParams  string              `json:"hash_params"`
+	HashSlots   int                 `json:"hash_concurrency"`
+	Seconds     float64             `json:"seconds_per_measurement"`
+	MaxRequests int64               `json:"max_requests_per_measurement"`
+	Rows        int                 `json:"rows"`
+	Clients     int                 `json:"clients"`
+	Adjustments []string            `json:"adjustments"`
+	Hash        *hashFigures        `json:"hash,omitempty"`
+	Login       *loginFigures       `json:"login,omitempty"`
+	Lookup      *lookupFigures      `json:"lookup,omitempty"`
+	Apply       *applyFigures       `json:"apply,omitempty"`
+	Flood       *floodFigures       `json:"flood,omitempty"`
+	Decision    *decisionFigures    `json:"decision,omitempty"`
+	Import      *importFigures      `json:"import,omitempty"`
+	Scale       *scaleFigures       `json:"scale,omitempty"`
+	Filing      *filingFigures      `json:"filing,omitempty"`
+	FilingRace  *raceFigures        `json:"filing_race,omitempty"`
+	VAT         *vatFigures         `json:"vat,omitempty"`
+	PDF         *pdfFigures         `json:"pdf,omitempty"`
+	FilingScale *filingScaleFigures `json:"scale_filings,omitempty"`
+	Skipped     map[string]string   `json:"skipped,omitempty"`
+	Checks      []check             `json:"checks"`
+	Failed      int                 `json:"failed_checks"`
+	ServerLog   string              `json:"server_log,omitempty"`
 }
 
 // decisionFigures time the grants that create the sign-in accounts: the officer's
@@ -163,6 +168,102 @@ type scaleFigures struct {
 	LoadSeconds float64     `json:"load_seconds"`
 }
 
+// filingFigures: STI-091 first reports through POST /api/v1/filings; per_s is
+// reports accepted (201) per second.
+type filingFigures struct {
+	rateFigures
+	Accounts     int                  `json:"accounts"`
+	Periods      int                  `json:"periods"`
+	Slots        int                  `json:"prepared_reports"`
+	Ratio        float64              `json:"ratio_to_hash"`
+	FirstRefusal string               `json:"first_refusal,omitempty"`
+	InputControl *inputControlFigures `json:"input_control"`
+}
+
+// inputControlFigures time form.Check of one large report, apart from the service.
+type inputControlFigures struct {
+	Form     string  `json:"form"`
+	Rows     int     `json:"employee_rows"`
+	Runs     int     `json:"runs"`
+	BestMS   float64 `json:"best_ms"`
+	MedianMS float64 `json:"median_ms"`
+}
+
+// raceFigures: first reports for the same pairs at once on two instances (FIL-5).
+type raceFigures struct {
+	Requests     int              `json:"requests"`
+	Pairs        int              `json:"pairs"`
+	Instances    int              `json:"instances"`
+	Period       string           `json:"period"`
+	Accepted     int64            `json:"accepted"`
+	AlreadyFiled int64            `json:"already_filed"`
+	Other        map[string]int64 `json:"other_answers"`
+	Status5xx    int64            `json:"status_5xx"`
+	Refused503   int64            `json:"status_503_retried"`
+	Stored       int64            `json:"stored_filings"`
+	PairsWithOne int              `json:"pairs_with_one_filing"`
+	Seconds      float64          `json:"seconds"`
+	FirstErr     string           `json:"first_error,omitempty"`
+}
+
+// vatFigures: assignments (201) per second by the officers, and the ranges checked.
+type vatFigures struct {
+	rateFigures
+	Prepared        int      `json:"prepared_applications"`
+	Instances       int      `json:"instances"`
+	LookupPerSecond float64  `json:"lookup_per_s"`
+	Ratio           float64  `json:"ratio_to_lookup"`
+	FirstRefusal    string   `json:"first_refusal,omitempty"`
+	Ranges          int64    `json:"ranges"`
+	FirstPosition   int64    `json:"first_position"`
+	Numbers         int64    `json:"numbers"`
+	Assigned        int64    `json:"applications_checked"`
+	Overlaps        int64    `json:"overlaps"`
+	Gaps            int64    `json:"gaps"`
+	Misplaced       int64    `json:"misplaced_ranges"`
+	WrongQuantity   int64    `json:"wrong_quantity"`
+	RangeProblems   []string `json:"range_problems,omitempty"`
+}
+
+// pdfFigures: forms rendered per second on all cores (per_s), and each form's time.
+type pdfFigures struct {
+	rateFigures
+	PagesPerSecond float64   `json:"pages_per_s"`
+	WorstPerPageMS float64   `json:"worst_per_page_ms"`
+	Forms          []pdfForm `json:"forms"`
+}
+
+type pdfForm struct {
+	Name      string  `json:"name"`
+	Pages     int     `json:"pages"`
+	Bytes     int     `json:"bytes"`
+	Runs      int     `json:"runs"`
+	BestMS    float64 `json:"best_ms"`
+	PerPageMS float64 `json:"per_page_ms"`
+}
+
+// filingScaleFigures: the office's filing list at a small and a large filings table.
+type filingScaleFigures struct {
+	SmallFilings  int64           `json:"small_filings"`
+	LargeFilings  int64           `json:"large_filings"`
+	Seeded        int64           `json:"seeded"`
+	SeedSeconds   float64         `json:"seed_seconds"`
+	SeedPerSecond float64         `json:"seeded_per_s"`
+	Small         rateFigures     `json:"small"`
+	Large         rateFigures     `json:"large"`
+	SmallByFilter []filterFigures `json:"small_by_filter"`
+	LargeByFilter []filterFigures `json:"large_by_filter"`
+	Ratio         float64         `json:"p99_ratio"`
+}
+
+// filterFigures is one filter's share of an office-list measurement.
+type filterFigures struct {
+	Filter string  `json:"filter"`
+	Lists  int     `json:"lists"`
+	P50MS  float64 `json:"p50_ms"`
+	P99MS  float64 `json:"p99_ms"`
+}
+
 // check is one target of BENCH.md against this run's figure.
 type check struct {
 	Scenario string  `json:"scenario"`
@@ -237,6 +338,39 @@ func (r *report) checks() {
 	}
 	if s := r.Scale; s != nil {
 		add("scale", fmt.Sprintf("look-up p99 at %d ÷ at %d rows", s.LargeRows, s.SmallRows), "≤ 2", s.Ratio, fmt.Sprintf("%.2f", s.Ratio), s.Ratio > 0 && s.Ratio <= 2)
+	}
+	if f := r.Filing; f != nil {
+		if r.Hash != nil {
+			add("filing", "reports accepted/s ÷ hashes/s (64 clients)", "≥ 0.85", f.Ratio, fmt.Sprintf("%.2f", f.Ratio), f.Ratio >= 0.85)
+		}
+		add("filing", "5xx answers", "0", float64(f.Status5xx), fmt.Sprint(f.Status5xx), f.Status5xx == 0)
+		ic := f.InputControl
+		add("filing", fmt.Sprintf("input control, %s with %d rows (best of %d)", ic.Form, ic.Rows, ic.Runs), "< 5 ms", ic.BestMS,
+			fmt.Sprintf("%.2f ms (median %.2f)", ic.BestMS, ic.MedianMS), ic.BestMS < 5)
+	}
+	if f := r.FilingRace; f != nil {
+		add("filing-race", "accepted", fmt.Sprintf("= %d", f.Pairs), float64(f.Accepted), fmt.Sprintf("%d (stored %d)", f.Accepted, f.Stored),
+			f.Accepted == int64(f.Pairs) && f.Stored == int64(f.Pairs) && f.PairsWithOne == f.Pairs)
+		add("filing-race", "already_filed", fmt.Sprintf("= %d", f.Requests-f.Pairs), float64(f.AlreadyFiled), fmt.Sprint(f.AlreadyFiled),
+			f.AlreadyFiled == int64(f.Requests-f.Pairs))
+		add("filing-race", "5xx answers", "0", float64(f.Status5xx), fmt.Sprintf("%d (%d 503 + Retry-After waited out and sent again)", f.Status5xx, f.Refused503), f.Status5xx == 0)
+	}
+	if v := r.VAT; v != nil {
+		bad := v.Overlaps + v.Misplaced
+		add("vat", "overlapping or misplaced ranges", "0", float64(bad), fmt.Sprintf("%d in %d ranges", bad, v.Ranges), bad == 0 && v.Ranges > 0)
+		add("vat", "gaps in the sequence; quantities not held", "0", float64(v.Gaps+v.WrongQuantity),
+			fmt.Sprintf("%d gaps, %d of %d applications wrong", v.Gaps, v.WrongQuantity, v.Assigned+v.WrongQuantity), v.Gaps == 0 && v.WrongQuantity == 0)
+		add("vat", "5xx answers", "0", float64(v.Status5xx), fmt.Sprint(v.Status5xx), v.Status5xx == 0)
+		if v.LookupPerSecond > 0 {
+			add("vat", "assignments/s ÷ look-ups/s", "≥ 0.25", v.Ratio, fmt.Sprintf("%.2f", v.Ratio), v.Ratio >= 0.25)
+		}
+	}
+	if p := r.PDF; p != nil {
+		add("pdf", "time per page, slowest form (best of runs)", "< 20 ms", p.WorstPerPageMS, fmt.Sprintf("%.2f ms", p.WorstPerPageMS), p.WorstPerPageMS < 20)
+	}
+	if s := r.FilingScale; s != nil {
+		add("scale-filings", fmt.Sprintf("office list p99 at %d ÷ at %d filings", s.LargeFilings, s.SmallFilings), "≤ 2", s.Ratio,
+			fmt.Sprintf("%.2f", s.Ratio), s.Ratio > 0 && s.Ratio <= 2 && s.Large.OK > 0 && s.Large.OK == s.Large.Requests)
 	}
 }
 
@@ -314,6 +448,54 @@ func (r *report) writeTable(w io.Writer) error {
 	if s := r.Scale; s != nil {
 		row("scale", fmt.Sprintf("look-up, %d rows", s.SmallRows), s.Small, "", "200")
 		row("scale", fmt.Sprintf("look-up, %d rows", s.LargeRows), s.Large, num(s.Ratio, 2), "200")
+	}
+	if f := r.Filing; f != nil {
+		notes := others(f.Status, "201")
+		if f.StoppedBy == "data" {
+			notes = strings.TrimSpace(notes + " (stopped: the prepared reports ran out)")
+		}
+		if f.FirstRefusal != "" {
+			notes = strings.TrimSpace(notes + " first refusal: " + f.FirstRefusal)
+		}
+		line("filing", fmt.Sprintf("STI-091 filed, %d clients", f.Clients), num(f.PerSecond, 1), num(f.P50MS, 1), num(f.P99MS, 1), f.OK,
+			f.Status5xx, num(f.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%d accounts × %d periods %s", f.Accounts, f.Periods, notes)))
+		ic := f.InputControl
+		line("filing", fmt.Sprintf("input control, %d rows", ic.Rows), "", num(ic.MedianMS, 2), "", ic.Runs, "", "",
+			fmt.Sprintf("%s: best %.2f ms of %d runs (p50 column: median)", ic.Form, ic.BestMS, ic.Runs))
+	}
+	if f := r.FilingRace; f != nil {
+		line("race", fmt.Sprintf("%d first reports, %d pairs", f.Requests, f.Pairs), "", "", "", f.Accepted, f.Status5xx, "",
+			strings.TrimSpace(fmt.Sprintf("%d instances, %s in %.2f s: %d accepted, %d already_filed, %d stored; %d 503 retried %s",
+				f.Instances, f.Period, f.Seconds, f.Accepted, f.AlreadyFiled, f.Stored, f.Refused503, others(f.Other, ""))))
+	}
+	if v := r.VAT; v != nil {
+		notes := others(v.Status, "201")
+		if v.StoppedBy == "data" {
+			notes = strings.TrimSpace(notes + " (stopped: the prepared applications ran out)")
+		}
+		if v.FirstRefusal != "" {
+			notes = strings.TrimSpace(notes + " first refusal: " + v.FirstRefusal)
+		}
+		line("vat", fmt.Sprintf("assignment, %d officers", v.Clients), num(v.PerSecond, 1), num(v.P50MS, 1), num(v.P99MS, 1), v.OK, v.Status5xx,
+			num(v.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%d instances; ratio to look-ups %.1f/s %s", v.Instances, v.LookupPerSecond, notes)))
+		line("vat", "ranges checked", "", "", "", v.Ranges, "", "", fmt.Sprintf("%d numbers from position %d: %d overlaps, %d gaps, %d misplaced, %d wrong quantities %s",
+			v.Numbers, v.FirstPosition, v.Overlaps, v.Gaps, v.Misplaced, v.WrongQuantity, strings.Join(v.RangeProblems, "; ")))
+	}
+	if p := r.PDF; p != nil {
+		row("pdf", fmt.Sprintf("forms rendered, %d workers", p.Clients), p.rateFigures, "", "200")
+		for _, f := range p.Forms {
+			line("pdf", f.Name, "", num(f.BestMS, 1), "", f.Pages, "", "", fmt.Sprintf("%d page(s), %.2f ms a page (best of %d), %d KiB", f.Pages, f.PerPageMS, f.Runs, f.Bytes/1024))
+		}
+	}
+	if s := r.FilingScale; s != nil {
+		row("scale", fmt.Sprintf("office filing list, %d", s.SmallFilings), s.Small, "", "200")
+		row("scale", fmt.Sprintf("office filing list, %d", s.LargeFilings), s.Large, num(s.Ratio, 2), "200")
+		for k := range s.LargeByFilter {
+			sm, lg := s.SmallByFilter[k], s.LargeByFilter[k]
+			line("scale", "  "+lg.Filter, "", num(lg.P50MS, 1), num(lg.P99MS, 1), lg.Lists, "", num(ratio(lg.P99MS, sm.P99MS), 2),
+				fmt.Sprintf("at %d filings: p50 %.1f, p99 %.1f ms", s.SmallFilings, sm.P50MS, sm.P99MS))
+		}
+		line("scale", fmt.Sprintf("seeded %d filings", s.Seeded), num(s.SeedPerSecond, 0), "", "", s.Seeded, "", "", fmt.Sprintf("%.1f s, multi-row INSERTs", s.SeedSeconds))
 	}
 	for _, name := range scenarioNames() {
 		if why, ok := r.Skipped[name]; ok {
