@@ -65,11 +65,12 @@ func (s *Server) LoadFormVersions(ctx context.Context) error {
 	}
 	s.formsSync.mu.Lock()
 	defer s.formsSync.mu.Unlock()
-	s.formsSync.last = s.clock.Now()
 	vs, err := s.db.FormVersions(ctx)
 	if err != nil {
 		return err
 	}
+	// Real time, not the service's clock: this is a cache's age, not a rule of the law.
+	s.formsSync.last = time.Now()
 	for _, v := range vs {
 		if _, err := s.forms.Version(v.Code, v.Version); err == nil {
 			continue
@@ -94,7 +95,7 @@ func (s *Server) LoadFormVersions(ctx context.Context) error {
 // logged; the catalogue as it is still serves.
 func (s *Server) refreshForms(ctx context.Context) {
 	s.formsSync.mu.Lock()
-	due := s.clock.Now().Sub(s.formsSync.last) >= formsRefresh
+	due := time.Since(s.formsSync.last) >= formsRefresh
 	s.formsSync.mu.Unlock()
 	if !due {
 		return

@@ -27,6 +27,7 @@ Usage:
   kabinet staff add --db URL --login L --role officer|supervisor [--office CODE] [--name NAME]
                                                    create a back-office account; password on stdin
   kabinet audit verify --db URL                    check the audit log's chain; non-zero on a break
+  kabinet forms import --db URL FILE               load a new report form version (definition JSON)
   kabinet bench [--db URL] [--url URL] [--json] [--scenarios hash,login,…] [--seconds N]
                                                    measure what one box carries (shared BENCH.md)
 
@@ -60,7 +61,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdMigrate(ctx, rest, stdout)
 	case "bench":
 		err = cmdBench(ctx, rest, stdout, stderr)
-	case "registry", "offices", "staff", "audit":
+	case "registry", "offices", "staff", "audit", "forms":
 		if len(rest) == 0 {
 			err = usageError("%s: missing subcommand", cmd)
 			break
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			err = cmdOfficesImport(ctx, rest[1:], stdout, stderr)
 		case "staff add":
 			err = cmdStaffAdd(ctx, rest[1:], stdin, stdout)
+		case "forms import":
+			err = cmdFormsImport(ctx, rest[1:], stdout, stderr)
 		case "audit verify":
 			err = cmdAuditVerify(ctx, rest[1:], stdout)
 		default:
