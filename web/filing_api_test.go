@@ -316,5 +316,3 @@ func newSTI155Version(t *testing.T) []byte {
 	out, _ := json.Marshal(d)
 	return out
 }
-
-
