@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"kabinet"
+	"kabinet/demo"
 	"kabinet/internal/dbtest"
 )
 
@@ -165,9 +167,41 @@ func TestDemo(t *testing.T) {
 	if base == "" {
 		t.Fatalf("demo printed no address:\n%s", got.String())
 	}
-	for _, want := range []string{"11705198700772", "supervisor", "naryn", "oktyabr"} {
+	for _, want := range []string{"11705198700772", "supervisor", "naryn", "oktyabr", demo.FilerINN, demo.VATPayerINN} {
 		if !strings.Contains(got.String(), want) {
 			t.Errorf("demo banner lacks %q", want)
+		}
+	}
+	// The filer's and the VAT payer's data were made through the store's real paths:
+	// signed in with the printed login, each sees them through the API.
+	for _, tc := range []struct{ password, path, want string }{
+		{demo.FilerSecret, "/api/v1/filings", `"STI-161"`},
+		{demo.FilerSecret, "/api/v1/filings", `"correction"`},
+		{demo.VATSecret, "/api/v1/vat/applications", `"assigned"`},
+	} {
+		_, rest, _ := strings.Cut(got.String(), "password "+tc.password)
+		before := got.String()[:len(got.String())-len(rest)]
+		login := before[strings.LastIndex(before, "login ")+len("login "):]
+		login = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(login, "password "+tc.password)), ","))
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		resp, err := c.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"login":"`+login+`","password":"`+tc.password+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("demo account %q: sign-in %d", login, resp.StatusCode)
+			continue
+		}
+		resp, err = c.Get(base + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), tc.want) {
+			t.Errorf("demo %s GET %s: %d %.300s, want %s", login, tc.path, resp.StatusCode, body, tc.want)
 		}
 	}
 	resp, err := http.Post(base+"/api/v1/registry/lookup", "application/json", strings.NewReader(`{"inn":"11705198700772"}`))

@@ -203,9 +203,47 @@ func TestBenchEveryScenario(t *testing.T) {
 			if figure(t, m, "scale.large_registry_rows").(float64) <= figure(t, m, "scale.small_registry_rows").(float64) {
 				t.Error("scale: the large registry is not larger")
 			}
+			positive(t, m, "filing.per_s", "filing.ok", "filing.p99_ms", "filing.ratio_to_hash", "filing.accounts", "filing.periods",
+				"filing.input_control.best_ms", "filing.input_control.runs")
+			if st := figure(t, m, "filing.status").(map[string]any); len(st) != 1 || st["201"] == nil {
+				t.Errorf("filing: answers other than 201 (each report a first one, its password right): %v; %v", st, m["filing"].(map[string]any)["first_refusal"])
+			}
+			race := figure(t, m, "filing_race").(map[string]any)
+			if race["accepted"] != float64(racePairs) || race["stored_filings"] != float64(racePairs) ||
+				race["already_filed"] != float64(raceRequests-racePairs) || race["status_5xx"] != 0.0 || race["instances"] != 2.0 {
+				t.Errorf("FIL-5 filing-race: %v", race)
+			}
+			positive(t, m, "vat.per_s", "vat.ok", "vat.ranges", "vat.numbers", "vat.ratio_to_lookup", "vat.applications_checked")
+			for _, k := range []string{"overlaps", "gaps", "misplaced_ranges", "wrong_quantity", "status_5xx"} {
+				if v := figure(t, m, "vat."+k).(float64); v != 0 {
+					t.Errorf("VAT-4 vat.%s = %v: %v", k, v, figure(t, m, "vat"))
+				}
+			}
+			if figure(t, m, "vat.applications_checked") != figure(t, m, "vat.ok") || figure(t, m, "vat.instances") != 2.0 {
+				t.Errorf("vat: %v assignments answered, %v checked", figure(t, m, "vat.ok"), figure(t, m, "vat.applications_checked"))
+			}
+			positive(t, m, "pdf.per_s", "pdf.pages_per_s", "pdf.worst_per_page_ms")
+			if forms := figure(t, m, "pdf.forms").([]any); len(forms) != 3 {
+				t.Errorf("pdf: %d forms, want application, decision and STI-161", len(forms))
+			} else {
+				for i := range forms {
+					positive(t, m, fmt.Sprintf("pdf.forms.%d.pages", i), fmt.Sprintf("pdf.forms.%d.per_page_ms", i))
+				}
+				if figure(t, m, "pdf.forms.2.pages").(float64) < 2 {
+					t.Error("pdf: a filed STI-161 of 50 employees printed on one page")
+				}
+			}
+			positive(t, m, "scale_filings.small_filings", "scale_filings.large_filings", "scale_filings.small.p99_ms", "scale_filings.large.p99_ms",
+				"scale_filings.p99_ratio", "scale_filings.large_by_filter.2.lists")
+			if figure(t, m, "scale_filings.large_filings").(float64) < figure(t, m, "scale_filings.small_filings").(float64)+1800 {
+				t.Error("scale-filings: the large table does not hold the seeded filings")
+			}
+			if figure(t, m, "scale_filings.large.ok") != figure(t, m, "scale_filings.large.requests") {
+				t.Errorf("scale-filings: lists that failed or came back empty: %v", figure(t, m, "scale_filings.large.status"))
+			}
 			checks := figure(t, m, "checks").([]any)
-			if len(checks) != 12 {
-				t.Errorf("%d checks, want 12 (every target of BENCH.md, and the flood's answers)", len(checks))
+			if len(checks) != 24 {
+				t.Errorf("%d checks, want 24 (every target of BENCH.md, the flood's answers, and no 5xx where BENCH.md asks)", len(checks))
 			}
 			for _, c := range checks {
 				st := c.(map[string]any)["status"]
