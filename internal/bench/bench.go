@@ -374,10 +374,20 @@ func (b *bench) main(ctx context.Context, stdout io.Writer) (err error) {
 // runs says whether the scenario was selected and can run.
 func (b *bench) runs(name string) bool { return b.sel[name] && b.rep.Skipped[name] == "" }
 
-// needs says whether a scenario that runs needs what need picks out.
+// needs says whether a scenario that runs, selected or used by a selected one, needs
+// what need picks out.
 func (b *bench) needs(need func(scenario) bool) bool {
+	used := map[string]bool{}
 	for _, s := range scenarios {
-		if b.sel[s.name] && need(s) {
+		if b.sel[s.name] {
+			used[s.name] = true
+			for _, u := range s.uses {
+				used[u] = true
+			}
+		}
+	}
+	for _, s := range scenarios {
+		if used[s.name] && need(s) {
 			return true
 		}
 	}
