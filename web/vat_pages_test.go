@@ -68,7 +68,9 @@ func TestVATPages(t *testing.T) {
 		})
 
 		officer := e.browser("")
-		officeIn := func() { officer.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/") }
+		officeIn := func() {
+			officer.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
+		}
 		officeIn()
 		t.Run("VAT-2 the office's board: due today, overdue", func(t *testing.T) {
 			officer.get(t, "/office/").expect(t, 200, "").has(t, `href="/office/vat/"`)
@@ -76,7 +78,7 @@ func TestVATPages(t *testing.T) {
 			b.has(t, code[:4]+"-"+code[4:8]+"-"+code[8:], "ОсОО «Нарын Агро Өнүгүү»", "25.11.2026 23:59")
 			b.hasNot(t, ru("web.vat.flag.due_today"), ru("web.vat.flag.overdue"))
 			e.clock.Set(time.Date(2026, 11, 25, 10, 0, 0, 0, kabinet.Bishkek)) // Wednesday: the last day
-			officeIn() // the session's idle timeout has passed on the injected clock
+			officeIn()                                                         // the session's idle timeout has passed on the injected clock
 			officer.get(t, "/office/vat/").expect(t, 200, "").has(t, `class="due-today"`, ru("web.vat.flag.due_today"))
 			e.clock.Set(time.Date(2026, 11, 26, 9, 0, 0, 0, kabinet.Bishkek)) // Thursday: past it
 			officeIn()
