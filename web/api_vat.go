@@ -320,6 +320,15 @@ func (s *Server) writeVATDecisionPDF(w http.ResponseWriter, r *http.Request, d k
 // ("vat.error.<code>") where the general one speaks of access (fraud_evidence,
 // registration_liquidated…), the general one otherwise.
 func (s *Server) vatErrorText(lang i18n.Lang, e *kabinet.Error) string {
+	return s.vatErrorTextIn(lang, e, false)
+}
+
+// vatErrorTextIn is vatErrorText; in the back office ("web.vat.error.office.<code>")
+// the registry's refusals speak of the subject, not to it.
+func (s *Server) vatErrorTextIn(lang i18n.Lang, e *kabinet.Error, office bool) string {
+	if key := "web.vat.error.office." + e.Code; office && s.cat.Has(lang, key) {
+		return s.cat.T(lang, key, detailPairs(e)...)
+	}
 	if key := "web.vat.error." + e.Code; s.cat.Has(lang, key) {
 		return s.cat.T(lang, key, detailPairs(e)...)
 	}
@@ -349,10 +358,15 @@ func (s *Server) vatAPI(mux *http.ServeMux, pattern string, h func(w http.Respon
 				body[k] = v
 			}
 			body["code"] = e.Code
-			body["message"] = s.vatErrorText(langOf(r), e)
+			body["message"] = s.vatErrorTextIn(langOf(r), e, inOffice(r))
 			writeJSON(w, status, errorBody{Error: body})
 		}
 	})
+}
+
+// inOffice reports a back-office request (its pages and calls).
+func inOffice(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/office/") || strings.HasPrefix(r.URL.Path, "/api/v1/office/")
 }
 
 // vatCabinetPDFHref is where the subject prints a decision of theirs.

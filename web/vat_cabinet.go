@@ -111,7 +111,7 @@ func (s *Server) pageVAT(w http.ResponseWriter, r *http.Request) error {
 // of its kind, what was typed kept by the caller, never the password).
 func (s *Server) vatFail(w http.ResponseWriter, r *http.Request, v *view, err error, field string) {
 	e, status := s.answerError(w, r, err)
-	fe := &formError{Code: e.Code, Message: s.vatErrorText(v.lang, e), Field: field}
+	fe := &formError{Code: e.Code, Message: s.vatErrorTextIn(v.lang, e, inOffice(r)), Field: field}
 	if n, ok := e.Details["attempts_left"].(int); ok && e.Code == "invalid_credentials" {
 		fe.Lines = append(fe.Lines, v.T("web.login.attempts_left", "n", n))
 	}
