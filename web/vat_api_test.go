@@ -171,6 +171,11 @@ func TestVATAPI(t *testing.T) {
 			}
 			oktyabr.expect(t, "GET", "/api/v1/office/vat/decisions/"+number+"/pdf", nil, 403, "wrong_office")
 			naryn.expect(t, "GET", "/api/v1/office/vat/decisions/000-0000-000000/pdf", nil, 404, "decision_not_found")
+			// SEC-3: both engines answer alike to a NUL byte or invalid UTF-8 in the path.
+			naryn.expect(t, "GET", "/api/v1/office/vat/decisions/%00/pdf", nil, 404, "decision_not_found")
+			naryn.expect(t, "GET", "/api/v1/office/vat/decisions/%FF%FE/pdf", nil, 404, "decision_not_found")
+			naryn.expect(t, "GET", "/api/v1/office/vat/applications/%00", nil, 404, "application_not_found")
+			e.client().expect(t, "GET", "/api/v1/vat/decisions/verify?number=%00&code=%FF", nil, 404, "decision_not_found")
 			v := e.client().expect(t, "GET", "/api/v1/vat/decisions/verify?number="+number+"&code="+vcode, nil, 200, "").json(t)
 			if v["outcome"] != "assigned" || v["inn"] != vatPayerINN || len(v["ranges"].([]any)) != 1 {
 				t.Errorf("VAT-3 verification: %v", v)

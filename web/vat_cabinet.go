@@ -208,7 +208,7 @@ func (s *Server) pageVATDecisionPDF(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	d, err := s.db.VATDecision(r.Context(), number)
+	d, err := s.vatDecisionByNumber(r, number)
 	if err != nil {
 		return err
 	}

@@ -116,6 +116,8 @@ func TestVATPages(t *testing.T) {
 				t.Errorf("VAT-3 PDF: %q", ct)
 			}
 			officer.get(t, "/office/vat/decisions/"+number).expect(t, 404, "")
+			officer.get(t, "/office/vat/decisions/%00.pdf").expect(t, 404, "")
+			officer.get(t, "/office/vat/applications/%FF%00").expect(t, 404, "")
 		})
 
 		t.Run("VAT-3 VAT-5 the subject sees the decision and reports unused numbers", func(t *testing.T) {
@@ -124,6 +126,7 @@ func TestVATPages(t *testing.T) {
 			p.has(t, ru("web.note.vat_decision"))
 			p = payer.get(t, "/cabinet/vat").expect(t, 200, "")
 			p.has(t, number, "AA 0000001 – 0000100", ru("web.vat.outcome.assigned"), `href="/cabinet/vat/decisions/`+number+`.pdf"`)
+			payer.get(t, "/cabinet/vat/decisions/%00.pdf").expect(t, 404, "")
 			pdfPage := payer.get(t, "/cabinet/vat/decisions/"+number+".pdf").expect(t, 200, "")
 			if !strings.HasPrefix(pdfPage.body, "%PDF") {
 				t.Error("VAT-3 the subject's print")
