@@ -336,10 +336,12 @@ func TestVATApplyAndDecide(t *testing.T) {
 			wantCode(t, "wrong code", err, "decision_not_found")
 			_, err = w.db.VerifyVATDecision(ctx, "038-2026-999999", d.VerificationCode)
 			wantCode(t, "unknown number", err, "decision_not_found")
-			// One numbering for every decision: the number names no other decision.
-			if ad, err := w.db.Decision(ctx, d.Number); err != nil || ad.Kind != kabinet.KindVAT {
-				t.Errorf("the decisions table: %+v %v", ad, err)
-			}
+			// One numbering for every decision, but a VAT paper never passes as an access
+			// decision: the access look-up and verification do not find it.
+			_, err = w.db.Decision(ctx, d.Number)
+			wantCode(t, "a VAT decision as an access decision", err, "decision_not_found")
+			_, err = w.db.VerifyDecision(ctx, d.Number, d.VerificationCode)
+			wantCode(t, "a VAT decision verified as an access decision", err, "decision_not_found")
 		})
 		t.Run("VAT-3 the fraud mark bars assignment (409 fraud_evidence); refusal on it", func(t *testing.T) {
 			ent := w.session(t, "20107198200456")
