@@ -233,8 +233,9 @@ func (s *Server) openFill(r *http.Request, acct kabinet.Account, code, period st
 	return d, p, nil
 }
 
-// fillView renders the fill page for in; errs are shown beside their cells when checked.
-func (s *Server) fillView(r *http.Request, acct kabinet.Account, d *form.Definition, p form.Period, in form.Input, key string, showErrors bool) (*view, int, error) {
+// fillView renders the fill page for in; errs are shown beside their cells when checked,
+// and capped (rows the page could not take, readFillInput) always.
+func (s *Server) fillView(r *http.Request, acct kabinet.Account, d *form.Definition, p form.Period, in form.Input, key string, showErrors bool, capped []form.CellError) (*view, int, error) {
 	_, _, res, errs, err := s.checkReport(r.Context(), acct.INN, in, true)
 	if err != nil {
 		return nil, 0, err
@@ -245,10 +246,11 @@ func (s *Server) fillView(r *http.Request, acct kabinet.Account, d *form.Definit
 	if !showErrors {
 		shown = nil
 	}
+	shown = append(shown[:len(shown):len(shown)], capped...)
 	secs, general := fillModel(d, in, res, shown, v.lang)
 	fd := &fillData{Code: d.Code, Title: tr(d.Title, v.lang), Period: p.String(), ApprovedBy: tr(d.ApprovedBy, v.lang), Version: d.Version,
 		Provisional: d.Provisional, PeriodStart: p.First(), PeriodEnd: p.Last(), Due: d.DueDate(p), LateNow: d.Late(p, s.clock.Now()),
-		Sections: secs, General: general, ErrorCount: len(shown), Checked: showErrors && len(errs) == 0, Key: key}
+		Sections: secs, General: general, ErrorCount: len(shown), Checked: showErrors && len(shown) == 0, Key: key}
 	for _, t := range d.Types {
 		fd.Types = append(fd.Types, fillChoice{Value: string(t), Label: v.T("filing.type." + string(t)), Selected: t == in.Type})
 	}
@@ -306,7 +308,7 @@ func (s *Server) pageFilingFill(w http.ResponseWriter, r *http.Request) error {
 			in.Type = form.Correction
 		}
 	}
-	v, status, err := s.fillView(r, acct, d, p, in, newIdempotencyKey(), false)
+	v, status, err := s.fillView(r, acct, d, p, in, newIdempotencyKey(), false, nil)
 	if err != nil {
 		return s.filingsFail(w, r, acct, err)
 	}
@@ -319,6 +321,11 @@ func (s *Server) pageFilingFill(w http.ResponseWriter, r *http.Request) error {
 
 // filingsFail shows err on the «Отчёты» page (a form or period that cannot be filled).
 func (s *Server) filingsFail(w http.ResponseWriter, r *http.Request, acct kabinet.Account, err error) error {
+	return s.filingsFailOn(w, r, acct, err, "period")
+}
+
+// filingsFailOn shows err on the «Отчёты» page beside field ("period", or the upload's "file").
+func (s *Server) filingsFailOn(w http.ResponseWriter, r *http.Request, acct kabinet.Account, err error, field string) error {
 	if kabinet.ErrorKind(err) == kabinet.KindInternal {
 		return err
 	}
@@ -327,7 +334,7 @@ func (s *Server) filingsFail(w http.ResponseWriter, r *http.Request, acct kabine
 		return verr
 	}
 	v.Form["period"] = cleanEcho(r.FormValue("period"))
-	s.fail(w, r, v, err, "period")
+	s.fail(w, r, v, err, field)
 	return nil
 }
 
@@ -346,7 +353,7 @@ func (s *Server) pageFilingFillPost(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return s.filingsFail(w, r, acct, err)
 	}
-	in := readFillInput(r, d, d.Code, p.String())
+	in, capped := readFillInput(r, d, d.Code, p.String())
 	key := cleanEcho(r.PostFormValue("key"))
 	if len(key) < 16 || len(key) > 64 {
 		key = newIdempotencyKey()
@@ -363,6 +370,14 @@ func (s *Server) pageFilingFillPost(w http.ResponseWriter, r *http.Request) erro
 		if i := atoiOr(n, 0) - 1; i >= 0 && i < len(in.Tables[name]) {
 			in.Tables[name] = append(in.Tables[name][:i], in.Tables[name][i+1:]...)
 		}
+	case (op == "save" || op == "submit") && len(capped) > 0:
+		// Rows were cut: saving or filing what is left would lose the rest. Show why instead.
+		v, status, err := s.fillView(r, acct, d, p, in, key, op == "submit", capped)
+		if err != nil {
+			return s.filingsFail(w, r, acct, err)
+		}
+		s.render(w, r, status, v)
+		return nil
 	case op == "save":
 		b, _ := json.Marshal(in)
 		if _, err := s.db.SaveDraft(r.Context(), acct.INN, d.Code, p.String(), b); err != nil {
@@ -377,7 +392,7 @@ func (s *Server) pageFilingFillPost(w http.ResponseWriter, r *http.Request) erro
 			}
 			return seeOther(w, r, "/cabinet/filings/"+url.PathEscape(rc.Number)+"?m=filed")
 		}
-		v, status, verr := s.fillView(r, acct, d, p, in, key, true)
+		v, status, verr := s.fillView(r, acct, d, p, in, key, true, nil)
 		if verr != nil {
 			return s.filingsFail(w, r, acct, verr)
 		}
@@ -395,7 +410,7 @@ func (s *Server) pageFilingFillPost(w http.ResponseWriter, r *http.Request) erro
 		s.render(w, r, status, v)
 		return nil
 	}
-	v, status, err := s.fillView(r, acct, d, p, in, key, op == "" || op == "recompute")
+	v, status, err := s.fillView(r, acct, d, p, in, key, op == "" || op == "recompute", capped)
 	if err != nil {
 		return s.filingsFail(w, r, acct, err)
 	}
@@ -427,7 +442,8 @@ func (s *Server) pageFilingUpload(w http.ResponseWriter, r *http.Request) error 
 	}
 	req, err := readFilingUpload(r)
 	if err != nil {
-		return s.filingsFail(w, r, acct, err)
+		// The file's own faults (unreadable, too large, missing) belong beside the file.
+		return s.filingsFailOn(w, r, acct, err, "file")
 	}
 	key := cleanEcho(r.URL.Query().Get("key"))
 	if len(key) > 64 {

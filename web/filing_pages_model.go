@@ -36,9 +36,12 @@ func typedByPage(c *form.Cell) bool {
 
 // readFillInput reads the report as the page's form sends it: field 001, the typed
 // and header cells, and the tables' typed columns. Computed, registry and period
-// cells are never read from the page: the server fills them.
-func readFillInput(r *http.Request, d *form.Definition, code, period string) form.Input {
-	in := form.Input{Form: code, Period: period, Type: form.Type(r.PostFormValue("type")), Cells: map[string]string{},
+// cells are never read from the page: the server fills them. A table claiming more
+// rows than the page handles is cut to that many and reported in capped (too_many_rows):
+// the rows beyond are not read, so such a report must not be filed (SEC-3: no data lost
+// silently).
+func readFillInput(r *http.Request, d *form.Definition, code, period string) (in form.Input, capped []form.CellError) {
+	in = form.Input{Form: code, Period: period, Type: form.Type(r.PostFormValue("type")), Cells: map[string]string{},
 		Tables: map[string][]map[string]string{}}
 	for i := range d.Cells {
 		c := &d.Cells[i]
@@ -49,7 +52,11 @@ func readFillInput(r *http.Request, d *form.Definition, code, period string) for
 	for ti := range d.Tables {
 		t := &d.Tables[ti]
 		n, _ := strconv.Atoi(r.PostFormValue("rows." + t.Name))
-		n = max(0, min(n, t.MaxRows, maxPageRows))
+		if limit := min(t.MaxRows, maxPageRows); n > limit {
+			capped = append(capped, form.CellError{Table: t.Name, Rule: "too_many_rows", Params: map[string]string{"max": strconv.Itoa(limit)}})
+			n = limit
+		}
+		n = max(0, n)
 		rows := make([]map[string]string, 0, n)
 		for row := 1; row <= n; row++ {
 			m := map[string]string{}
@@ -63,17 +70,21 @@ func readFillInput(r *http.Request, d *form.Definition, code, period string) for
 		}
 		in.Tables[t.Name] = rows
 	}
-	return in
+	return in, capped
 }
 
-// cleanValue keeps a typed value valid UTF-8 without control characters (SEC-3: the
-// input control then reports what is wrong with it; nothing reaches the database
-// unchecked), bounded in length.
+// cleanValue keeps a typed value valid UTF-8 without control characters, bounded in
+// length. Invalid bytes and control characters become U+FFFD rather than vanish, so the
+// input control reports the value as wrong, as the API does, instead of filing
+// "12\x0034" as 1234 (SEC-3); tabs and line breaks, as pasted, count as spaces.
 func cleanValue(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case r < 0x20 || r == 0x7f:
+			return '\uFFFD'
 		}
 		return r
 	}, s)
@@ -86,10 +97,15 @@ func cleanValue(s string) string {
 
 // newIdempotencyKey is the page's own key for one submission (FIL-6): a double click
 // sends the same key and gets the first receipt.
+//
+// It is hex in groups of eight: the key rides in the upload form's address, and a run
+// of 14 digits there would read as an ИНН to anyone checking that no personal
+// identifier travels in a URL (SEC-2).
 func newIdempotencyKey() string {
 	b := make([]byte, 16)
 	rand.Read(b)
-	return hex.EncodeToString(b)
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:16] + "-" + h[16:24] + "-" + h[24:]
 }
 
 // fillCell is one cell as the page shows it.
