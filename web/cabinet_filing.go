@@ -442,7 +442,19 @@ func (s *Server) pageFilingUpload(w http.ResponseWriter, r *http.Request) error 
 	}
 	req, err := readFilingUpload(r)
 	if err != nil {
-		// The file's own faults (unreadable, too large, missing) belong beside the file.
+		// The file's own faults (unreadable, too large, missing) belong beside the file,
+		// a malformed file's with its line and reason (FIL-3).
+		if e, ok := kabinet.AsError(err); ok && e.Code == "invalid_file" {
+			v, verr := s.filingsView(r, acct)
+			if verr != nil {
+				return verr
+			}
+			if msg := uploadFault(v, e); msg != "" {
+				v.D.(*filingsData).Errors = append(v.D.(*filingsData).Errors, msg)
+			}
+			s.fail(w, r, v, err, "file")
+			return nil
+		}
 		return s.filingsFailOn(w, r, acct, err, "file")
 	}
 	key := cleanEcho(r.URL.Query().Get("key"))
@@ -466,6 +478,20 @@ func (s *Server) pageFilingUpload(w http.ResponseWriter, r *http.Request) error 
 		return nil
 	}
 	return seeOther(w, r, "/cabinet/filings/"+url.PathEscape(rc.Number)+"?m=filed")
+}
+
+// uploadFault is a malformed file's line and reason in the user's language, or "" when
+// the error names no reason the catalog knows.
+func uploadFault(v *view, e *kabinet.Error) string {
+	reason, _ := e.Details["reason"].(string)
+	key := "filing.upload.reason." + reason
+	if reason == "" || !v.s.cat.Has(v.lang, key) {
+		return ""
+	}
+	if line, ok := e.Details["line"].(int); ok && line > 0 {
+		return v.T("filing.upload.at_line", "line", line, "reason", v.T(key))
+	}
+	return v.T(key)
 }
 
 // receiptData is the receipt page: the filing and, for reading, what was filed.

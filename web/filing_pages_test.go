@@ -309,11 +309,12 @@ func TestFilingPages(t *testing.T) {
 			p := up(tp, twice)
 			is4xx(t, "a cell twice", p)
 			p.has(t, ru("error.invalid_file"))
-			// The error sits beside the file input, not the period's.
-			p.has(t, `href="#file"`, `id="file-error"`)
+			// The error sits beside the file input, not the period's, and names the line
+			// and the reason (FIL-3).
+			p.has(t, `href="#file"`, `id="file-error"`, "Строка 4: ячейка указана дважды.")
 			pk := up(tpKY, twice)
 			is4xx(t, "a cell twice (ky)", pk)
-			pk.has(t, ky("error.invalid_file"))
+			pk.has(t, ky("error.invalid_file"), "4-сап: уяча эки жолу көрсөтүлгөн.")
 
 			badCell := "<FORM IDFORM=\"107_3\"><PART1 TYPE=\"initial\" PERIOD=\"2026-Q2\"/><PART2><STI107X203>12,5x</STI107X203><STI107X204>900000</STI107X204><STI107X777>1</STI107X777></PART2></FORM>"
 			p = up(tp, badCell)
