@@ -371,6 +371,14 @@ func (r *report) checks() {
 	if s := r.FilingScale; s != nil {
 		add("scale-filings", fmt.Sprintf("office list p99 at %d ÷ at %d filings", s.LargeFilings, s.SmallFilings), "≤ 2", s.Ratio,
 			fmt.Sprintf("%.2f", s.Ratio), s.Ratio > 0 && s.Ratio <= 2 && s.Large.OK > 0 && s.Large.OK == s.Large.Requests)
+		// Each list an officer asks for, not only the mix: one slow filter hides in the whole.
+		worst, name := 0.0, ""
+		for k := range s.LargeByFilter {
+			if r := ratio(s.LargeByFilter[k].P99MS, s.SmallByFilter[k].P99MS); r > worst || name == "" {
+				worst, name = r, s.LargeByFilter[k].Filter
+			}
+		}
+		add("scale-filings", "office list p99 ratio, slowest filter", "≤ 2", worst, fmt.Sprintf("%.2f (%s)", worst, name), worst > 0 && worst <= 2)
 	}
 }
 
