@@ -242,12 +242,7 @@ func (s *Server) ownFilingPDF(w http.ResponseWriter, r *http.Request, kind strin
 	if err != nil {
 		return err
 	}
-	b, name, err := s.filingPDF(r.Context(), langOf(r), f, kind)
-	if err != nil {
-		return err
-	}
-	writePDF(w, name, b)
-	return nil
+	return s.writeFilingPDF(w, r, f, kind)
 }
 
 // apiVerifyFiling: POST /api/v1/filings/verify {number, code} — public (FIL-7): what

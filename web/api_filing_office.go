@@ -100,12 +100,7 @@ func (s *Server) officeFilingPDF(w http.ResponseWriter, r *http.Request, kind st
 	if err != nil {
 		return err
 	}
-	b, name, err := s.filingPDF(r.Context(), langOf(r), f, kind)
-	if err != nil {
-		return err
-	}
-	writePDF(w, name, b)
-	return nil
+	return s.writeFilingPDF(w, r, f, kind)
 }
 
 // apiOfficeNonFilers: GET /api/v1/office/non-filers?form=&period= — the subjects that

@@ -553,10 +553,5 @@ func (s *Server) pageFilingPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, name, err := s.filingPDF(r.Context(), langOf(r), f, kind)
-	if err != nil {
-		return err
-	}
-	writePDF(w, name, b)
-	return nil
+	return s.writeFilingPDF(w, r, f, kind)
 }

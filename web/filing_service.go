@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -538,4 +539,16 @@ func sortedForms(c *form.Catalog) [][]*form.Definition {
 		out[i] = by[code]
 	}
 	return out
+}
+
+// writeFilingPDF answers with a filing's printed report or receipt ("report" or
+// "receipt") in the request's language (FIL-7, I18N-1); the caller has already
+// checked who may see the filing.
+func (s *Server) writeFilingPDF(w http.ResponseWriter, r *http.Request, f kabinet.Filing, kind string) error {
+	b, name, err := s.filingPDF(r.Context(), langOf(r), f, kind)
+	if err != nil {
+		return err
+	}
+	writePDF(w, name, b)
+	return nil
 }

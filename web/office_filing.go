@@ -96,12 +96,7 @@ func (s *Server) pageOfficeFilingPDF(w http.ResponseWriter, r *http.Request, st 
 	if err != nil {
 		return err
 	}
-	b, name, err := s.filingPDF(r.Context(), langOf(r), f, "report")
-	if err != nil {
-		return err
-	}
-	writePDF(w, name, b)
-	return nil
+	return s.writeFilingPDF(w, r, f, "report")
 }
 
 // nonFilersData is the «Не сдавшие» page.
