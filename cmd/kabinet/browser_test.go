@@ -122,8 +122,14 @@ func artifacts(t *testing.T) string {
 
 var nonWord = regexp.MustCompile(`[^a-zA-Z0-9]+`)
 
+// shot saves a screenshot of the page: always when a step failed, and of every step of
+// a journey when KABINET_SCREENSHOTS is set (for reading the journeys as a person would).
+// A full-page PNG costs Chromium a good part of a core, so the suite skips them unless asked.
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	if name != "failed" && os.Getenv("KABINET_SCREENSHOTS") == "" {
+		return
+	}
 	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	b, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
