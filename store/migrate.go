@@ -134,7 +134,7 @@ func (db *DB) migrate(ctx context.Context, all []migration) (applied []string, e
 
 // splitStatements splits a migration into its statements at the semicolons that end
 // them, as PostgreSQL's and SQLite's own parsers would: a semicolon inside a string
-// ('…', with ” inside), a quoted identifier ("…"), a dollar-quoted body ($$…$$ or
+// ('…', a doubled quote inside), a quoted identifier ("…"), a dollar-quoted body ($$…$$ or
 // $tag$…$tag$, a PL/pgSQL function's), a line comment (-- …) or a block comment
 // (/* … */, nested as PostgreSQL nests them) ends nothing. Comments are dropped;
 // a statement of nothing but white space is no statement. An unterminated string,
