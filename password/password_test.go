@@ -48,13 +48,38 @@ func TestPolicy(t *testing.T) {
 		{"PWD-1 йцукен is common", "йцукен", []string{RuleMinLength, RuleUpper, RuleDigit, RuleSpecial, RuleCommon}},
 		{"PWD-1 SEC-3 NUL", "Луна2018!\x00", []string{RuleInvalidText}},
 		{"PWD-1 SEC-3 other control characters", "Луна\t2018!", []string{RuleInvalidText}},
-		{"PWD-1 SEC-3 zero-width space", "Луна\u200b2018!", []string{RuleInvalidText}},
-		{"PWD-1 SEC-3 byte order mark", "\ufeffЛуна2018!", []string{RuleInvalidText}},
-		{"PWD-1 SEC-3 right-to-left override", "Луна\u202e2018!", []string{RuleInvalidText}},
+		{"PWD-1 SEC-3 zero-width space", "Луна\u200b2018!", []string{RuleInvisible}},
+		{"PWD-1 SEC-3 byte order mark", "\ufeffЛуна2018!", []string{RuleInvisible}},
+		{"PWD-1 SEC-3 right-to-left override", "Луна\u202e2018!", []string{RuleInvisible}},
 		{"PWD-1 SEC-3 line separator", "Луна\u20282018!", []string{RuleInvalidText}},
 		{"PWD-1 SEC-3 replacement character", "Луна2018!\ufffd", []string{RuleInvalidText}},
 		{"PWD-1 SEC-3 invalid UTF-8 is only invalid_text", "Луна2018!\xff", []string{RuleInvalidText}},
 		{"PWD-1 SEC-3 control character and short", "Ab1!\x00", []string{RuleInvalidText, RuleMinLength}},
+
+		// Issue 12, point 19: length is what a person sees — grapheme clusters of
+		// printable characters; invisible characters neither count nor pass.
+		{"PWD-1 Aa1! and four zero-width joiners is four characters, the joiners invisible", "Aa1!" + strings.Repeat("\u200d", 4), []string{RuleInvisible, RuleMinLength}},
+		{"PWD-1 Aa1! and four zero-width non-joiners likewise", "Aa1!" + strings.Repeat("\u200c", 4), []string{RuleInvisible, RuleMinLength}},
+		{"PWD-1 a trailing joiner on a long enough password is invisible", "Луна2018!\u200d", []string{RuleInvisible}},
+		{"PWD-1 a joiner between two digits joins nothing", "Луна20\u200d18!", []string{RuleInvisible}},
+		{"PWD-1 a run of 20 combining marks is one character with no letter under it", strings.Repeat("\u0301", 20),
+			[]string{RuleInvisible, RuleMinLength, RuleUpper, RuleLower, RuleDigit, RuleSpecial}},
+		{"PWD-1 Aa1! with 20 accents stacked on the ! is four characters", "Aa1!" + strings.Repeat("\u0301", 20), []string{RuleMinLength}},
+		{"PWD-1 a password that starts with a combining mark", "\u0301Луна2018!", []string{RuleInvisible}},
+		{"PWD-1 four Hangul fillers do not make it long enough", "Aa1!" + strings.Repeat("\u3164", 4), []string{RuleInvisible}},
+		{"PWD-1 soft hyphen", "Луна\u00ad2018!", []string{RuleInvisible}},
+		{"PWD-1 combining grapheme joiner", "Луна\u034f2018!", []string{RuleInvisible}},
+		{"PWD-1 left-to-right mark", "Луна2018!\u200e", []string{RuleInvisible}},
+		{"PWD-1 a letter typed as base and accent counts once: Мой as М о и + breve", "Мои\u03062018!", nil},
+		{"PWD-1 an emoji ZWJ sequence counts once", "Aa1!👩\u200d💻👩\u200d💻", []string{RuleMinLength}},
+		{"PWD-1 a flag counts once", "Aa1!🇰🇬🇰🇬🇰🇬", []string{RuleMinLength}},
+		{"PWD-1 an emoji with a variation selector and joiner allowed", "Луна2018!❤\ufe0f\u200d🔥", nil},
+		{"PWD-1 a non-joiner inside a Persian word allowed", "Луна2018!می\u200cخواهم", nil},
+		{"PWD-1 Kyrgyz Ң Ө Ү: Үңгүр Өзөн", "Үңгүр2024!", nil},
+		{"PWD-1 Kyrgyz ӨҢҮ capitals, lower case", "өңүӨҢҮ7#", nil},
+		{"PWD-1 Kyrgyz 7 letters are 7 characters", "Өңү1!үң", []string{RuleMinLength}},
+		{"PWD-1 128 letters with accents accepted", "Ab1!" + strings.Repeat("e\u0301\u0302", 124), nil},
+		{"PWD-1 129 letters with accents refused", "Ab1!" + strings.Repeat("e\u0301\u0302", 125), []string{RuleMaxLength}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -112,7 +137,7 @@ func TestPolicy(t *testing.T) {
 	})
 	t.Run("PWD-1 rules are reported in the order of Rules", func(t *testing.T) {
 		all := Rules()
-		if len(all) != 10 {
+		if len(all) != 11 {
 			t.Fatalf("Rules = %v", all)
 		}
 		got := p.Check("\x00", Context{})

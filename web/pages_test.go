@@ -618,7 +618,7 @@ func TestPagesCatalog(t *testing.T) {
 		}
 	}
 	for _, rule := range []string{password.RuleMinLength, password.RuleMaxLength, password.RuleUpper, password.RuleLower, password.RuleDigit,
-		password.RuleSpecial, password.RuleCommon, password.RuleEqualsINN, password.RuleEqualsLogin, password.RuleInvalidText} {
+		password.RuleSpecial, password.RuleCommon, password.RuleEqualsINN, password.RuleEqualsLogin, password.RuleInvalidText, password.RuleInvisible} {
 		for _, l := range i18n.Langs {
 			if !cat.Has(l, "password.rule."+rule) {
 				t.Errorf("PWD-1: no text for rule %s in %s", rule, l)

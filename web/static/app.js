@@ -35,7 +35,9 @@
     var lower = hasUnicode ? new RegExp("\\p{Ll}", "u").test(pw) : pw.toUpperCase() !== pw;
     var special = false;
     for (var i = 0; i < pw.length; i++) { if (specials.indexOf(pw.charAt(i)) >= 0) { special = true; break; } }
-    var n = Array.from(pw.normalize ? pw.normalize("NFC") : pw).length;
+    // Characters as a person sees them, as the server counts (grapheme clusters).
+    var nfc = pw.normalize ? pw.normalize("NFC") : pw;
+    var n = (typeof Intl !== "undefined" && Intl.Segmenter) ? Array.from(new Intl.Segmenter().segment(nfc)).length : Array.from(nfc).length;
     return { upper: upper, lower: lower, digit: /[0-9]/.test(pw), special: special, min_length: n >= min, max_length: n <= max };
   }
   function passwordRules() {
