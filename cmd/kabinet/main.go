@@ -26,7 +26,12 @@ Usage:
   kabinet offices import --db URL FILE             load the tax offices (code,name_ru,name_ky)
   kabinet staff add --db URL --login L --role officer|supervisor [--office CODE] [--name NAME]
                                                    create a back-office account; password on stdin
-  kabinet audit verify --db URL                    check the audit log's chain; non-zero on a break
+  kabinet audit verify --db URL [--checkpoints FILE --key-file K]
+                                                   check the audit log's chain (and that it still holds
+                                                   every checkpoint); non-zero on a break
+  kabinet audit checkpoint --db URL --key-file K   print the log's head as a signed line (append it to a
+                                                   file kept outside the database)
+  kabinet backup --db sqlite:PATH FILE             consistent copy of a running SQLite database
   kabinet forms import --db URL FILE               load a new report form version (definition JSON)
   kabinet bench [--db URL] [--url URL] [--json] [--scenarios hash,login,…] [--seconds N]
                                                    measure what one box carries (shared BENCH.md)
@@ -61,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdMigrate(ctx, rest, stdout)
 	case "bench":
 		err = cmdBench(ctx, rest, stdout, stderr)
+	case "backup":
+		err = cmdBackup(ctx, rest, stdout, stderr)
 	case "registry", "offices", "staff", "audit", "forms":
 		if len(rest) == 0 {
 			err = usageError("%s: missing subcommand", cmd)
@@ -77,6 +84,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			err = cmdFormsImport(ctx, rest[1:], stdout, stderr)
 		case "audit verify":
 			err = cmdAuditVerify(ctx, rest[1:], stdout)
+		case "audit checkpoint":
+			err = cmdAuditCheckpoint(ctx, rest[1:], stdout, stderr)
 		default:
 			err = usageError("unknown command %q", cmd+" "+rest[0])
 		}

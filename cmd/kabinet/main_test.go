@@ -127,6 +127,11 @@ func TestStaffAndAuditCLI(t *testing.T) {
 		}
 		// Tamper with an entry: verify must fail.
 		db := openForTest(t, url)
+		if strings.HasPrefix(url, "postgres") { // the append-only trigger stands in the way: only the owner can disable it
+			if _, err := db.Exec("ALTER TABLE audit_log DISABLE TRIGGER USER"); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := db.Exec("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2"); err != nil {
 			t.Fatal(err)
 		}

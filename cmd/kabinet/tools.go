@@ -174,6 +174,8 @@ func cmdStaffAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.
 func cmdAuditVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("audit verify", os.Stderr)
 	dbURL := fs.String("db", "sqlite:kabinet.db", "database URL")
+	checkpoints := fs.String("checkpoints", "", "file of signed checkpoints (kabinet audit checkpoint) to check the log against: detects a truncated tail")
+	keyFile := fs.String("key-file", "", "the checkpoints' signing key (with --checkpoints)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -186,8 +188,17 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
+	against := ""
+	if *checkpoints != "" {
+		n, breaks, err := checkpointBreaks(ctx, db, *checkpoints, *keyFile)
+		if err != nil {
+			return err
+		}
+		rep.Breaks = append(rep.Breaks, breaks...)
+		against = fmt.Sprintf(", %d checkpoints match", n)
+	}
 	if rep.OK() {
-		fmt.Fprintf(stdout, "audit log intact: %d entries, head %d\n", rep.Entries, rep.Head)
+		fmt.Fprintf(stdout, "audit log intact: %d entries, head %d%s\n", rep.Entries, rep.Head, against)
 		return nil
 	}
 	var b bytes.Buffer
