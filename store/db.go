@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -42,6 +43,9 @@ type Options struct {
 	// write transactions in front of everything else, and memory stays bounded.
 	SignIns    int
 	SignInWait time.Duration
+	// Log receives the faults of writes that must happen though nobody waits for them
+	// (a refused sign-in's audit entry, a given-back attempt); nil is slog.Default().
+	Log *slog.Logger
 }
 
 // DB is an open database with the services built on it.
@@ -63,6 +67,7 @@ type DB struct {
 	// signIns admits sign-ins (Options.SignIns); nil admits all.
 	signIns    chan struct{}
 	signInWait time.Duration
+	log        *slog.Logger
 }
 
 // Open connects to url: "sqlite:PATH" (or a bare path) or "postgres://…".
@@ -83,6 +88,9 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	}
 	if db.rand == nil {
 		db.rand = rand.Reader
+	}
+	if db.log = opt.Log; db.log == nil {
+		db.log = slog.Default()
 	}
 	db.lookups = newLookupBatcher(db)
 	if opt.SignIns > 0 {

@@ -139,9 +139,9 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 	if ferr != nil && kabinet.ErrorKind(ferr) != kabinet.KindNotFound {
 		return res, ferr
 	}
-	ok := false
+	ok, rehash := false, false
 	if ferr == nil {
-		ok, _, err = db.hasher.Verify(ctx, c.Password, s.hash)
+		ok, rehash, err = db.hasher.Verify(ctx, c.Password, s.hash)
 	} else {
 		// An unknown login costs the same time as a known one.
 		err = db.hasher.VerifyDummy(ctx, c.Password)
@@ -150,6 +150,11 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		return res, db.unchecked(ctx, key, r, err)
 	}
 	leave()
+	// The password is checked: its outcome is written whether or not the client is
+	// still there, so a hang-up neither hides a failure (SEC-1) nor leaves a right
+	// password counted as a failure (PWD-3).
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	if ok && s.totpSecret != "" && !validTOTP(s.totpSecret, c.OTP, db.clock.Now()) {
 		ok = false
 	}
@@ -159,6 +164,15 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 	if !s.active {
 		db.recordFailure(ctx, who, principal, login, s.id, "annulled")
 		return res, kabinet.Errorf(kabinet.KindForbidden, "account_annulled", "access to the cabinet was annulled; apply for access again to restore it")
+	}
+	// PWD-2: a hash made under lower parameters is upgraded now that the password is known.
+	upgraded := ""
+	if rehash {
+		if upgraded, err = db.hasher.Hash(ctx, c.Password); err != nil {
+			// The sign-in stands; the upgrade waits for the next one.
+			db.logFault(ctx, "upgrade a password hash (PWD-2)", err)
+			upgraded = ""
+		}
 	}
 	tok, err := ident.NewToken(db.rand)
 	if err != nil {
@@ -177,6 +191,11 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		if err := tx.createSession(ctx, principal, s.id, tok, res.MustChange, who.Address, pol); err != nil {
 			return err
 		}
+		if upgraded != "" {
+			if err := tx.upgradeHash(ctx, principal, s.id, s.hash, upgraded); err != nil {
+				return err
+			}
+		}
 		if !res.MustChange {
 			if err := tx.touchActivity(ctx, principal, s.id); err != nil {
 				return err
@@ -185,9 +204,22 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		if err := tx.signInRow(ctx, principal, login, s.id, who.Address, "success"); err != nil {
 			return err
 		}
-		return tx.audit(ctx, who.as(principal, s.login), "auth.signin", subjectName(principal, s.login, s.inn), map[string]any{"must_change": res.MustChange})
+		return tx.audit(ctx, who.as(principal, s.login), "auth.signin", subjectName(principal, s.login, s.inn), map[string]any{"must_change": res.MustChange, "hash_upgraded": upgraded != ""})
 	})
 	return res, err
+}
+
+// upgradeHash replaces a subject's password hash with one of the hasher's current
+// parameters (PWD-2), unless the password changed since old was read.
+func (tx *Tx) upgradeHash(ctx context.Context, principal string, id int64, old, upgraded string) error {
+	table := "accounts"
+	if principal == principalStaff {
+		table = "staff"
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET password_hash = $1 WHERE id = $2 AND password_hash = $3", upgraded, id, old); err != nil {
+		return fmt.Errorf("store: upgrade password hash: %w", err)
+	}
+	return nil
 }
 
 func subjectName(principal, login, inn string) string {

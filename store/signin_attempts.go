@@ -129,8 +129,13 @@ func (db *DB) reserveAttempt(ctx context.Context, key string, pol kabinet.Policy
 // nobody's lock. It returns err.
 func (db *DB) unchecked(ctx context.Context, key string, r kabinet.Reservation, err error) error {
 	if errors.Is(err, password.ErrBusy) {
-		ctx := context.WithoutCancel(ctx)
-		db.inTx(ctx, func(tx *Tx) error { return tx.giveBack(ctx, key, r) })
+		ctx, cancel := detached(ctx)
+		defer cancel()
+		if gerr := db.inTx(ctx, func(tx *Tx) error { return tx.giveBack(ctx, key, r) }); gerr != nil {
+			// The attempt stays counted: a busy service then counts toward a lock,
+			// which ends by itself (PWD-3); the operator must hear of it.
+			db.logFault(ctx, "give back a sign-in attempt", gerr)
+		}
 	}
 	return err
 }
@@ -144,23 +149,33 @@ func (db *DB) refuse(ctx context.Context, who Actor, principal, login string, id
 }
 
 // recordFailure writes a refused sign-in to the sign-in history and the audit log,
-// and tells the subject of a lock (CAB-1). Its own failure refuses nothing more: the
-// attempt was counted before the password was checked.
+// and tells the subject of a lock (CAB-1, SEC-1). It runs detached from the client: one
+// who hangs up during the password check still leaves its trace. Its own failure
+// refuses nothing more (the attempt was counted before the password was checked), and
+// is logged.
 func (db *DB) recordFailure(ctx context.Context, who Actor, principal, login string, id int64, outcome string) {
-	db.inTx(ctx, func(tx *Tx) error {
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	err := db.inTx(ctx, func(tx *Tx) error {
 		if err := tx.signInRow(ctx, principal, login, id, who.Address, outcome); err != nil {
 			return err
 		}
 		if outcome == "lock" && principal == principalTaxpayer && id != 0 {
 			var inn string
-			if err := tx.QueryRowContext(ctx, "SELECT inn FROM accounts WHERE id = $1", id).Scan(&inn); err == nil {
+			switch err := tx.QueryRowContext(ctx, "SELECT inn FROM accounts WHERE id = $1", id).Scan(&inn); {
+			case err == nil:
 				if err := tx.notify(ctx, inn, "lock", map[string]any{"at": tx.now}); err != nil {
 					return err
 				}
+			case !errors.Is(err, errNoRows):
+				return fmt.Errorf("store: account of a lock: %w", err)
 			}
 		}
 		return tx.audit(ctx, who, "auth."+outcome, principal+":"+login, nil)
 	})
+	if err != nil {
+		db.logFault(ctx, "record a refused sign-in (auth."+outcome+")", err)
+	}
 }
 
 // signInRow adds an attempt to a taxpayer's sign-in history (CAB-1).
