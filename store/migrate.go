@@ -122,6 +122,9 @@ func (db *DB) migrate(ctx context.Context, all []migration) (applied []string, e
 			}
 			applied = append(applied, m.name)
 		}
+		if err := tx.upgradeStoredPolicy(ctx); err != nil {
+			return err
+		}
 		if fresh {
 			if _, err := seedOffices(ctx, tx); err != nil {
 				return fmt.Errorf("store: seed offices: %w", err)

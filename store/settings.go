@@ -44,7 +44,9 @@ func (c *policyCache) forget() {
 }
 
 // Policy returns the policy in force (PWD-6): the regulation's defaults with any
-// values a supervisor has changed.
+// values a supervisor has changed. A stored policy that does not read back
+// (kabinet.ParsePolicy: an unknown field name, a value that does not validate) is an
+// invalid_policy error, never the defaults in its place; `kabinet serve` refuses to start on it.
 func (db *DB) Policy(ctx context.Context) (kabinet.Policy, error) {
 	if p, ok := db.policy.get(); ok {
 		return p, nil
@@ -66,10 +68,8 @@ func (db *DB) readPolicy(ctx context.Context) (kabinet.Policy, error) {
 	if err != nil {
 		return p, fmt.Errorf("store: read policy: %w", err)
 	}
-	if err := json.Unmarshal([]byte(v), &p); err != nil {
-		return kabinet.DefaultPolicy(), fmt.Errorf("store: stored policy is not valid JSON: %w", err)
-	}
-	return p, nil
+	p, _, err = kabinet.ParsePolicy([]byte(v))
+	return p, err
 }
 
 // SetPolicy changes the policy (PWD-6); a supervisor's action, audited with the old
@@ -78,9 +78,14 @@ func (db *DB) SetPolicy(ctx context.Context, who Actor, p kabinet.Policy) error 
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	old, err := db.readPolicy(ctx)
-	if err != nil {
+	var old any
+	switch o, err := db.readPolicy(ctx); {
+	case kabinet.ErrorCode(err) == "invalid_policy":
+		old = "invalid: " + err.Error() // a supervisor's new policy replaces a stored one that does not validate
+	case err != nil:
 		return err
+	default:
+		old = o
 	}
 	b, _ := json.Marshal(p)
 	defer db.policy.forget()
@@ -91,4 +96,30 @@ func (db *DB) SetPolicy(ctx context.Context, who Actor, p kabinet.Policy) error 
 		}
 		return tx.audit(ctx, who, "policy.change", "policy", map[string]any{"old": old, "new": p})
 	})
+}
+
+// upgradeStoredPolicy rewrites a policy stored under the old untagged field names in
+// the tagged form, once, as the schema is migrated; one that does not read is left
+// as it is for `kabinet serve` to refuse.
+func (tx *Tx) upgradeStoredPolicy(ctx context.Context) error {
+	var v string
+	err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = 'policy'").Scan(&v)
+	if errors.Is(err, errNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: read policy: %w", err)
+	}
+	p, legacy, err := kabinet.ParsePolicy([]byte(v))
+	if err != nil || !legacy {
+		return nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = $1 WHERE key = 'policy'", string(b)); err != nil {
+		return fmt.Errorf("store: upgrade stored policy: %w", err)
+	}
+	return tx.audit(ctx, System, "policy.upgrade", "policy", map[string]any{"from": "untagged field names"})
 }

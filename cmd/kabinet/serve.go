@@ -120,6 +120,13 @@ func newApp(ctx context.Context, f serverFlags, clock kabinet.Clock, stdout, std
 	if err != nil {
 		return nil, err
 	}
+	// A stored policy that does not read back is not replaced by the defaults: the
+	// service does not start until it is corrected (issue 12, point 4).
+	if _, err := db.Policy(ctx); kabinet.ErrorCode(err) == "invalid_policy" {
+		db.Close()
+		return nil, fmt.Errorf("the stored policy (settings, key 'policy') is not valid, so the service does not start: %v; "+
+			"correct the JSON, or delete the row to return to the regulation's defaults", err)
+	}
 	a := &app{db: db, log: logger}
 	if a.pubLn, err = net.Listen("tcp", f.addr); err != nil {
 		db.Close()
