@@ -118,12 +118,12 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 	}
 	// Reserve the attempt before any password is checked; if it cannot be written, refuse.
 	throttle := func(tx *Tx) error {
-		n, _, err := tx.count(ctx, "signin:"+who.Address, time.Hour)
+		n, start, err := tx.count(ctx, "signin:"+who.Address, time.Hour)
 		if err != nil {
 			return err
 		}
 		if n > pol.AddressFailuresPerHour {
-			return kabinet.Errorf(kabinet.KindTooMany, "rate_limited", "too many failed sign-ins from this address").With("retry_after", 600)
+			return rateLimited(tx.now, start, time.Hour) // retry_after: until the address's window frees
 		}
 		return nil
 	}
@@ -155,8 +155,14 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 	// password counted as a failure (PWD-3).
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	if ok && s.totpSecret != "" && !validTOTP(s.totpSecret, c.OTP, db.clock.Now()) {
-		ok = false
+	if ok && s.totpSecret != "" {
+		// A code is accepted once: one of the last accepted step or earlier is a replay.
+		step, valid := totpStep(s.totpSecret, c.OTP, db.clock.Now())
+		if ok = valid; valid {
+			if ok, err = db.useTOTPStep(ctx, s.id, step); err != nil {
+				return res, err // fail closed
+			}
+		}
 	}
 	if !ok {
 		return res, db.refuse(ctx, who, principal, login, s.id, r, pol)

@@ -19,7 +19,7 @@ func (db *DB) Unlock(ctx context.Context, s StaffActor, login string) error {
 		return err
 	}
 	if err := kabinet.MayActOn(s.Staff, tp.OfficeCode); err != nil {
-		return err
+		return db.refusedOffice(ctx, s, "account.unlock", acct.INN, err) // audited (issue 12, point 6)
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		counted, err := tx.clearAttempts(ctx, taxpayerKey(acct.Login))
@@ -37,7 +37,7 @@ func (db *DB) SetTOTPRequired(ctx context.Context, s StaffActor, login string, r
 		return kabinet.Errorf(kabinet.KindForbidden, "supervisor_only", "only a supervisor may require a second factor")
 	}
 	if !plausibleLogin(login) {
-		return kabinet.Errorf(kabinet.KindNotFound, "staff_not_found", "no staff account %q", login)
+		return kabinet.Errorf(kabinet.KindNotFound, "staff_not_found", "no staff account with this login")
 	}
 	login = strings.ToLower(strings.TrimSpace(login))
 	return db.inTx(ctx, func(tx *Tx) error {
@@ -46,7 +46,7 @@ func (db *DB) SetTOTPRequired(ctx context.Context, s StaffActor, login string, r
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return kabinet.Errorf(kabinet.KindNotFound, "staff_not_found", "no staff account %q", login)
+			return kabinet.Errorf(kabinet.KindNotFound, "staff_not_found", "no staff account with this login")
 		}
 		return tx.audit(ctx, s.actor(), "staff.totp_required", "staff:"+login, map[string]any{"required": required})
 	})
