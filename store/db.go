@@ -10,7 +10,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -161,8 +160,9 @@ type Tx struct {
 
 // inTx runs fn in a transaction, committing when it returns nil. On PostgreSQL a
 // serialization failure or deadlock is retried a few times (as pkgsite's Transact).
+// Any error it returns has passed through Fault, so a database outage is unavailable.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
-	return db.retry(ctx, func() error { return db.tryTx(ctx, fn) })
+	return Fault(db.retry(ctx, func() error { return db.tryTx(ctx, fn) }))
 }
 
 // retry runs a transaction's attempt again, a few times with a short pause, while it
@@ -212,13 +212,11 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 // errNoRows is sql.ErrNoRows.
 var errNoRows = sql.ErrNoRows
 
-// unavailable wraps a database fault: the caller gets 503, never the SQL text.
+// unavailable wraps an error of op: a database fault (Fault) becomes 503
+// unavailable, never the SQL text; anything else is wrapped with op.
 func (db *DB) unavailable(op string, err error) error {
-	if _, ok := kabinet.AsError(err); ok {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &kabinet.Error{Kind: kabinet.KindUnavailable, Code: "unavailable", Message: "store: " + op + ": " + err.Error()}
+	if f := Fault(err); f != err {
+		return f
 	}
 	return fmt.Errorf("store: %s: %w", op, err)
 }

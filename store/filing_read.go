@@ -17,14 +17,14 @@ import (
 func (db *DB) Filings(ctx context.Context, inn string) ([]kabinet.Filing, error) {
 	rows, err := db.sql.QueryContext(ctx, "SELECT "+filingColumns+" FROM filings WHERE inn = $1 ORDER BY received_at DESC, id DESC", inn)
 	if err != nil {
-		return nil, fmt.Errorf("store: filings of %s: %w", inn, err)
+		return nil, fmt.Errorf("store: filings of the subject: %w", err)
 	}
 	defer rows.Close()
 	var out []kabinet.Filing
 	for rows.Next() {
 		f, err := scanFiling(rows, false)
 		if err != nil {
-			return nil, fmt.Errorf("store: filings of %s: %w", inn, err)
+			return nil, fmt.Errorf("store: filings of the subject: %w", err)
 		}
 		out = append(out, f)
 	}

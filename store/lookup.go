@@ -195,7 +195,7 @@ func (p lookupPlan) decide(now time.Time, positions []int, starts []int64, found
 		f, ok := found[p.ids[i]]
 		switch {
 		case !ok:
-			results[i].err = kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "ИНН %s is not in the registry", p.ids[i])
+			results[i].err = kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "the ИНН is not in the registry")
 		case f.err != nil:
 			results[i].err = f.err
 		default:

@@ -107,7 +107,7 @@ func (c manyCounts) read(r rows) (positions []int, starts []int64, err error) {
 	for i, k := range c.keys {
 		w, ok := got[k]
 		if !ok {
-			return nil, nil, fmt.Errorf("store: rate limits: no count returned for %s", k)
+			return nil, nil, fmt.Errorf("store: rate limits: no count returned for a %s key", keyKind(k))
 		}
 		seen[k]++
 		positions[i] = w.count - c.events[k] + seen[k]
@@ -127,7 +127,7 @@ func (tx *Tx) count(ctx context.Context, key string, window time.Duration) (n in
 			window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END
 		RETURNING count, window_start`, key, now, expired).Scan(&n, &start)
 	if err != nil {
-		return 0, 0, fmt.Errorf("store: rate limit %s: %w", key, err)
+		return 0, 0, fmt.Errorf("store: rate limit %s: %w", keyKind(key), err)
 	}
 	return n, start, nil
 }
@@ -144,4 +144,13 @@ func (db *DB) PruneRateLimits(ctx context.Context, maxAge time.Duration) (int64,
 // Limit counts one event against key and refuses with rate_limited past max per window.
 func (db *DB) Limit(ctx context.Context, key string, max int, window time.Duration) error {
 	return db.inTx(ctx, func(tx *Tx) error { return tx.limit(ctx, key, max, window) })
+}
+
+// keyKind is what a rate-limit key counts ("lookup", "signin", …), for error texts:
+// the rest of the key is a client address or a login, which no error text carries.
+func keyKind(key string) string {
+	if kind, _, ok := strings.Cut(key, ":"); ok {
+		return kind
+	}
+	return "unnamed"
 }

@@ -419,10 +419,10 @@ func taxpayer(ctx context.Context, q queryer, innValue string) (kabinet.Taxpayer
 		FROM taxpayers WHERE inn = $1`, innValue).Scan(&t.Kind, &t.Name, &t.HeadPosition, &t.HeadName, &t.OfficeCode,
 		&t.Address, &t.Status, &t.FraudReference, &vatOn, &reports, &updated)
 	if errors.Is(err, errNoRows) {
-		return t, kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "ИНН %s is not in the registry", innValue)
+		return t, kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "the ИНН is not in the registry")
 	}
 	if err != nil {
-		return t, fmt.Errorf("store: taxpayer %s: %w", innValue, err)
+		return t, fmt.Errorf("store: taxpayer: %w", err)
 	}
 	t.UpdatedAt = fromMS(updated)
 	t.VATRegisteredOn, t.Reports = storedVATRegisteredOn(vatOn), storedReports(reports)
@@ -444,7 +444,7 @@ type FormFields struct {
 // registrationFor checks a registry record allows an application (ACC-1, ACC-2).
 func registrationFor(t kabinet.Taxpayer) error {
 	if t.Status != kabinet.RegistrationActive {
-		return kabinet.Errorf(kabinet.KindConflict, "registration_liquidated", "the tax registration of %s is liquidated", t.INN)
+		return kabinet.Errorf(kabinet.KindConflict, "registration_liquidated", "the tax registration is liquidated")
 	}
 	return nil
 }

@@ -79,7 +79,7 @@ func (db *DB) CreateStaff(ctx context.Context, who Actor, n NewStaff) (kabinet.S
 			s.Login, s.Name, string(s.Role), nullString(s.OfficeCode), s.PasswordHash, false, true, ms(tx.now)).Scan(&s.ID)
 		if err != nil {
 			if db.dialect.isUniqueViolation(err) {
-				return kabinet.Errorf(kabinet.KindConflict, "login_taken", "a staff account %q already exists", s.Login)
+				return kabinet.Errorf(kabinet.KindConflict, "login_taken", "a staff account with this login already exists")
 			}
 			return fmt.Errorf("store: create staff: %w", err)
 		}

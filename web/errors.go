@@ -10,6 +10,7 @@ import (
 	"kabinet"
 	"kabinet/i18n"
 	"kabinet/password"
+	"kabinet/store"
 )
 
 // statusOf maps an error kind to its HTTP status: the one place that does.
@@ -42,7 +43,15 @@ func statusOf(k kabinet.Kind) int {
 // domainError turns any error into a *kabinet.Error: known transport errors get
 // their own codes; anything else is internal and its text is never shown.
 func domainError(err error) *kabinet.Error {
-	if e, ok := kabinet.AsError(err); ok {
+	// A database outage is 503 with Retry-After on every path, whichever store method
+	// met it: store.Fault is the one classification, applied here once more for the
+	// reads that run outside a transaction.
+	if e, ok := kabinet.AsError(store.Fault(err)); ok {
+		if e.Kind == kabinet.KindUnavailable {
+			if _, ok := e.Details["retry_after"]; !ok {
+				e = e.With("retry_after", store.RetryAfter)
+			}
+		}
 		return e
 	}
 	var mbe *http.MaxBytesError
@@ -61,8 +70,13 @@ func domainError(err error) *kabinet.Error {
 func (s *Server) answerError(w http.ResponseWriter, r *http.Request, err error) (*kabinet.Error, int) {
 	e := domainError(err)
 	status := statusOf(e.Kind)
-	if status == http.StatusInternalServerError {
+	switch {
+	case status == http.StatusInternalServerError:
 		s.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r)), slog.String("error", err.Error()))
+	case e.Code == "unavailable":
+		// The domain error's message (store.Fault names the fault's class), not the
+		// wrapped chain's text, which may carry what a caller put in its context.
+		s.log.WarnContext(r.Context(), "database unavailable", slog.String("request_id", requestID(r)), slog.String("error", e.Message))
 	}
 	if ra, ok := e.Details["retry_after"].(int); ok {
 		w.Header().Set("Retry-After", strconv.Itoa(ra))
