@@ -116,7 +116,7 @@ func newApp(ctx context.Context, f serverFlags, clock kabinet.Clock, stdout, std
 	// the next check ready, while a flood waits at the door (up to --hash-wait, then
 	// 503) instead of queueing its database writes in front of everything else.
 	db, err := openStore(ctx, f.db, !f.noMigrate, store.Options{Clock: clock, Hasher: h,
-		SignIns: 2 * f.hashParallel, SignInWait: f.hashWait}, stdout)
+		SignIns: 2 * f.hashParallel, SignInWait: f.hashWait, Log: logger}, stdout)
 	if err != nil {
 		return nil, err
 	}
@@ -168,11 +168,19 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	a.public.Shutdown(sctx)
-	if a.ops != nil {
-		a.ops.Shutdown(sctx)
+	// Requests still running when the grace period ends are cut off: the operator
+	// hears of it, and of a database that did not close cleanly.
+	if serr := a.public.Shutdown(sctx); serr != nil {
+		a.log.Error("shutdown: public server", slog.String("error", serr.Error()))
 	}
-	a.db.Close()
+	if a.ops != nil {
+		if serr := a.ops.Shutdown(sctx); serr != nil {
+			a.log.Error("shutdown: operations server", slog.String("error", serr.Error()))
+		}
+	}
+	if cerr := a.db.Close(); cerr != nil {
+		a.log.Error("shutdown: close the database", slog.String("error", cerr.Error()))
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
