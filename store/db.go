@@ -15,7 +15,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -42,6 +41,9 @@ type Options struct {
 	// write transactions in front of everything else, and memory stays bounded.
 	SignIns    int
 	SignInWait time.Duration
+	// StatementTimeout, on PostgreSQL, is each connection's statement_timeout and
+	// lock_timeout (0: the server's defaults); serve sets it to the request deadline.
+	StatementTimeout time.Duration
 	// Log receives the faults of writes that must happen though nobody waits for them
 	// (a refused sign-in's audit entry, a given-back attempt); nil is slog.Default().
 	Log *slog.Logger
@@ -61,8 +63,10 @@ type DB struct {
 	// writer at a time anyway (every transaction here begins IMMEDIATE); waiting on a
 	// mutex queues writers fairly and at once, where SQLite's busy handler sleeps and
 	// backs off, which under load cost half the throughput in bursts. Other processes
-	// on the same file still meet the busy handler.
-	writer sync.Mutex
+	// on the same file still meet the busy handler. A channel of one rather than a
+	// mutex, so that a writer whose request's deadline passes stops waiting (issue 12,
+	// point 9); blocked senders are served in order, as the mutex's waiters were.
+	writer chan struct{}
 	// signIns admits sign-ins (Options.SignIns); nil admits all.
 	signIns    chan struct{}
 	signInWait time.Duration
@@ -76,6 +80,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	dsn = d.withTimeouts(dsn, opt.StatementTimeout)
 	sdb, err := sql.Open(d.driver(), dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
@@ -91,6 +96,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	if db.log = opt.Log; db.log == nil {
 		db.log = slog.Default()
 	}
+	db.writer = make(chan struct{}, 1)
 	db.lookups = newLookupBatcher(db)
 	if opt.SignIns > 0 {
 		db.signIns, db.signInWait = make(chan struct{}, opt.SignIns), opt.SignInWait
@@ -183,8 +189,12 @@ func (db *DB) retry(ctx context.Context, attempt func() error) error {
 
 func (db *DB) tryTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if db.dialect == sqlite {
-		db.writer.Lock()
-		defer db.writer.Unlock()
+		select {
+		case db.writer <- struct{}{}:
+		case <-ctx.Done():
+			return db.unavailable("wait for the writer", ctx.Err())
+		}
+		defer func() { <-db.writer }()
 	}
 	stx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {

@@ -45,7 +45,10 @@ func (db *DB) pipelineLookups(ctx context.Context, c *pgx.Conn, p lookupPlan, re
 	open := false
 	defer func() {
 		if err != nil && open && !c.IsClosed() {
-			c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			// Bounded: on a hung server an unbounded ROLLBACK would hold the batcher.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			defer cancel()
+			c.Exec(rctx, "ROLLBACK")
 		}
 	}()
 
