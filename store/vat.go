@@ -324,21 +324,17 @@ func (db *DB) DecideVAT(ctx context.Context, s StaffActor, code string, assign b
 		if err := kabinet.CheckVATDecision(tp, tx.now, assign, ground, text); err != nil {
 			return err
 		}
-		var ranges []kabinet.VATRange
-		var start int64
-		if assign {
-			// The sequence first: its row lock is taken before the decision counter's and
-			// the audit head's, in every transaction that takes them.
-			if start, err = tx.allocateVAT(ctx, a.Quantity); err != nil {
-				return err
-			}
-			ranges = kabinet.VATRangesFor(start, a.Quantity)
-		}
-		dec, err := tx.newDecision(ctx, s, a.OfficeCode)
+		// Everything that locks nothing shared is done above and here; the service-wide
+		// serialisation points come last, each held from its statement to the commit, in
+		// the order every transaction takes them: the decision counter, then (here only)
+		// the national sequence, then the audit head — as Decide takes the counter before
+		// the audit head — so no two transactions wait on each other crosswise.
+		vc, err := ident.NewVerificationCode(tx.db.rand)
 		if err != nil {
 			return err
 		}
-		dec.ApplicationCode, dec.Kind, dec.INN, dec.Name = a.Code, kabinet.KindVAT, a.INN, a.Name
+		dec := kabinet.Decision{OfficeCode: a.OfficeCode, Officer: officerName(s.Staff), DecidedAt: tx.now, VerificationCode: vc,
+			ApplicationCode: a.Code, Kind: kabinet.KindVAT, INN: a.INN, Name: a.Name}
 		dec.OnTime = !kabinet.Late(a.DueAt, dec.DecidedAt)
 		status := kabinet.VATApplicationRefused
 		if assign {
@@ -352,16 +348,25 @@ func (db *DB) DecideVAT(ctx context.Context, s StaffActor, code string, assign b
 		if ground != kabinet.VATGroundOther {
 			text = ""
 		}
+		if dec.Number, err = tx.nextDecisionNumber(ctx, a.OfficeCode); err != nil {
+			return err
+		}
+		var ranges []kabinet.VATRange
+		var start int64
+		if assign {
+			// VAT-4: one statement reads and advances the sequence (allocateVAT).
+			if start, err = tx.allocateVAT(ctx, a.Quantity); err != nil {
+				return err
+			}
+			ranges = kabinet.VATRangesFor(start, a.Quantity)
+		}
 		if err := tx.insertDecision(ctx, dec); err != nil {
 			return err
 		}
-		pos := start
-		for _, r := range ranges {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO vat_ranges (decision_number, application_id, inn, series, from_no, to_no, start_pos)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, dec.Number, a.ID, a.INN, r.Series, r.From, r.To, pos); err != nil {
-				return fmt.Errorf("store: insert VAT range %s: %w", r, err)
+		if len(ranges) > 0 {
+			if err := tx.insertVATRanges(ctx, dec.Number, a, start, ranges); err != nil {
+				return err
 			}
-			pos += int64(r.Quantity())
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE vat_applications SET status = $1, decided_at = $2, decided_by = $3, decision_number = $4,
 			ground = $5, ground_text = $6 WHERE id = $7`, string(status), ms(dec.DecidedAt), s.Login, dec.Number, string(dec.Ground), text, a.ID); err != nil {
@@ -387,6 +392,28 @@ func (db *DB) DecideVAT(ctx context.Context, s StaffActor, code string, assign b
 		return kabinet.VATDecision{}, db.refusedOffice(ctx, s, "vat.decide", a.Code, refused)
 	}
 	return d, nil
+}
+
+// insertVATRanges stores the ranges of decision number, the first at sequence position
+// start, in one statement.
+func (tx *Tx) insertVATRanges(ctx context.Context, number string, a kabinet.VATApplication, start int64, ranges []kabinet.VATRange) error {
+	var q strings.Builder
+	q.WriteString("INSERT INTO vat_ranges (decision_number, application_id, inn, series, from_no, to_no, start_pos) VALUES ")
+	args := make([]any, 0, 7*len(ranges))
+	pos := start
+	for i, r := range ranges {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
+		args = append(args, number, a.ID, a.INN, r.Series, r.From, r.To, pos)
+		pos += int64(r.Quantity())
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("store: insert VAT ranges %v: %w", vatRangeTexts(ranges), err)
+	}
+	return nil
 }
 
 // allocateVAT takes quantity numbers from the national sequence and returns the
