@@ -115,6 +115,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = context.WithValue(ctx, keyClient, s.resolveClient(r))
 		ctx = context.WithValue(ctx, keyLang, chooseLang(r))
+		// Every request has a deadline (Config.RequestTimeout): every database call
+		// runs on this context, so a hung database answers 503 in time, not never.
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+		defer cancel()
 		r = r.WithContext(ctx)
 
 		h := w.Header()

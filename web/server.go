@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/netip"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -34,7 +35,12 @@ type Config struct {
 	BaseURL string
 	// MaxBodyBytes bounds a request body (JSON and forms).
 	MaxBodyBytes int64
+	// RequestTimeout is every request's deadline (DefaultRequestTimeout when zero).
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout is a request's deadline unless configured.
+const DefaultRequestTimeout = 15 * time.Second
 
 // Deps are the web layer's dependencies.
 type Deps struct {
@@ -67,6 +73,9 @@ type Server struct {
 func New(cfg Config, d Deps) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 64 << 10
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if d.Clock == nil {
 		d.Clock = kabinet.SystemClock{}

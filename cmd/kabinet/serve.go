@@ -34,6 +34,10 @@ type serverFlags struct {
 	hashParallel  int
 	hashWait      time.Duration
 	logLevel      string
+	// issue 12, points 8, 9, 16: deadlines and bounds
+	requestTimeout  time.Duration
+	janitorInterval time.Duration
+	connsPerClient  int
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultAddr string) {
@@ -49,6 +53,9 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultAddr string) {
 	fs.IntVar(&f.hashParallel, "hash-concurrency", runtime.NumCPU(), "argon2id hashes running at once (each holds hash-memory)")
 	fs.DurationVar(&f.hashWait, "hash-wait", 3*time.Second, "how long a request waits for a hashing slot before 503")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.DurationVar(&f.requestTimeout, "request-timeout", web.DefaultRequestTimeout, "every request's deadline; on PostgreSQL also each statement's and lock wait's")
+	fs.DurationVar(&f.janitorInterval, "janitor-interval", 10*time.Minute, "how often expired sign-in counts, sessions, rate-limit windows and old sign-in history are pruned")
+	fs.IntVar(&f.connsPerClient, "max-conns-per-client", 64, "open connections one TCP peer address may hold (a proxy counts as one); 0: no cap")
 }
 
 func (f *serverFlags) hasher() (*password.Hasher, error) {
@@ -69,10 +76,30 @@ type app struct {
 	pubLn   net.Listener
 	opsLn   net.Listener
 	baseURL string
+	// janitorEvery is how often the janitor prunes (--janitor-interval; 0: never).
+	janitorEvery time.Duration
+}
+
+// writeTimeout is the public server's write limit: 30 s, or the request deadline and
+// 15 s to send the answer when the deadline is longer.
+func writeTimeout(request time.Duration) time.Duration {
+	return max(30*time.Second, request+15*time.Second)
 }
 
 // openStore opens the database and, unless told not to, migrates it.
 func openStore(ctx context.Context, url string, migrate bool, opt store.Options, out io.Writer) (*store.DB, error) {
+	if migrate && opt.StatementTimeout > 0 {
+		// Migrations run without the requests' statement_timeout: building an index
+		// on a large table may take longer than any request may.
+		mopt := opt
+		mopt.StatementTimeout = 0
+		mdb, err := openStore(ctx, url, true, mopt, out)
+		if err != nil {
+			return nil, err
+		}
+		mdb.Close()
+		migrate = false
+	}
 	db, err := store.Open(ctx, url, opt)
 	if err != nil {
 		return nil, err
@@ -116,7 +143,7 @@ func newApp(ctx context.Context, f serverFlags, clock kabinet.Clock, stdout, std
 	// the next check ready, while a flood waits at the door (up to --hash-wait, then
 	// 503) instead of queueing its database writes in front of everything else.
 	db, err := openStore(ctx, f.db, !f.noMigrate, store.Options{Clock: clock, Hasher: h,
-		SignIns: 2 * f.hashParallel, SignInWait: f.hashWait, Log: logger}, stdout)
+		SignIns: 2 * f.hashParallel, SignInWait: f.hashWait, Log: logger, StatementTimeout: f.requestTimeout}, stdout)
 	if err != nil {
 		return nil, err
 	}
@@ -136,11 +163,16 @@ func newApp(ctx context.Context, f serverFlags, clock kabinet.Clock, stdout, std
 	if a.baseURL == "" {
 		a.baseURL = "http://" + a.pubLn.Addr().String()
 	}
-	a.web = web.New(web.Config{SecureCookies: f.secureCookies, TrustedProxies: trusted, BaseURL: a.baseURL},
+	a.pubLn = web.LimitConnsPerClient(a.pubLn, f.connsPerClient)
+	a.janitorEvery = f.janitorInterval
+	a.web = web.New(web.Config{SecureCookies: f.secureCookies, TrustedProxies: trusted, BaseURL: a.baseURL, RequestTimeout: f.requestTimeout},
 		web.Deps{DB: db, Hasher: h, Clock: clock, Log: logger})
-	// Slow clients cannot pin the server: every phase of a request has a deadline.
+	// Slow clients cannot pin the server: every phase of a connection has a deadline
+	// of at most 30 s (issue 12, point 16), and one address holds at most
+	// --max-conns-per-client connections. The write limit leaves the handler its
+	// --request-timeout and the answer time to be sent.
 	a.public = &http.Server{Handler: a.web.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 90 * time.Second, MaxHeaderBytes: 32 << 10,
+		WriteTimeout: writeTimeout(f.requestTimeout), IdleTimeout: 30 * time.Second, MaxHeaderBytes: 32 << 10,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	if f.opsAddr != "" {
 		if a.opsLn, err = net.Listen("tcp", f.opsAddr); err != nil {
@@ -148,7 +180,7 @@ func newApp(ctx context.Context, f serverFlags, clock kabinet.Clock, stdout, std
 			db.Close()
 			return nil, fmt.Errorf("listen on ops address %s: %w", f.opsAddr, err)
 		}
-		a.ops = &http.Server{Handler: a.web.OpsHandler(), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 90 * time.Second}
+		a.ops = &http.Server{Handler: a.web.OpsHandler(), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 30 * time.Second}
 	}
 	return a, nil
 }
@@ -196,18 +228,29 @@ func (a *app) close() {
 	a.db.Close()
 }
 
-// janitor removes what has expired, once a minute.
+// janitor prunes what has expired (store.Prune) at start and every --janitor-interval.
+// Instances may all run it: each prune is idempotent and works in short batches.
 func (a *app) janitor(ctx context.Context) {
-	t := time.NewTicker(time.Minute)
+	if a.janitorEvery <= 0 {
+		return
+	}
+	t := time.NewTicker(a.janitorEvery)
 	defer t.Stop()
 	for {
+		pctx, cancel := context.WithTimeout(ctx, min(a.janitorEvery, 5*time.Minute))
+		p, err := a.db.Prune(pctx, store.DefaultRetention())
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Warn("janitor: prune", slog.String("error", err.Error()))
+		case p != (store.Pruned{}):
+			a.log.Info("janitor: pruned", slog.Int64("login_attempts", p.LoginAttempts), slog.Int64("sessions", p.Sessions),
+				slog.Int64("rate_limits", p.RateLimits), slog.Int64("sign_ins", p.SignIns))
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := a.db.PruneRateLimits(ctx, 2*time.Hour); err != nil && ctx.Err() == nil {
-				a.log.Warn("janitor: prune rate limits", slog.String("error", err.Error()))
-			}
 		}
 	}
 }
