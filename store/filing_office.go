@@ -117,8 +117,9 @@ func scopeName(office string) string {
 }
 
 // officeFilingsQuery builds the office's list with only the filters given, so each
-// shape is one plan that uses its index (filings_office, filings_office_recent,
-// filings_form_period) at a million filings.
+// shape is one plan that reads its newest page from an index in id order at a million
+// filings (migrations 0002 and 0012 list which index serves which shape;
+// TestOfficeFilingsPlans holds it on both engines).
 func officeFilingsQuery(d dialect, office string, f OfficeFilingFilter) (string, []any) {
 	var where []string
 	var args []any
