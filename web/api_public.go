@@ -98,6 +98,9 @@ func (s *Server) apiApplicationStatus(w http.ResponseWriter, r *http.Request) er
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
+	if err := s.limitApplicationCalls(r); err != nil {
+		return err
+	}
 	a, err := s.db.ApplicationStatus(r.Context(), in.Code, in.INN)
 	if err != nil {
 		return err
@@ -110,6 +113,9 @@ func (s *Server) apiApplicationStatus(w http.ResponseWriter, r *http.Request) er
 func (s *Server) apiApplicationPDF(w http.ResponseWriter, r *http.Request) error {
 	var in codeINN
 	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.limitApplicationCalls(r); err != nil {
 		return err
 	}
 	a, err := s.db.ApplicationStatus(r.Context(), in.Code, in.INN)

@@ -10,6 +10,9 @@ func (s *Server) pageApplicationPDF(w http.ResponseWriter, r *http.Request) erro
 	if err := parseForm(r); err != nil {
 		return err
 	}
+	if err := s.limitApplicationCalls(r); err != nil {
+		return err
+	}
 	a, err := s.db.ApplicationStatus(r.Context(), r.PostFormValue("code"), r.PostFormValue("inn"))
 	if err != nil {
 		return err

@@ -21,6 +21,9 @@ func (s *Server) pageApplicationPrint(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	r = s.switchLang(w, r)
+	if err := s.limitApplicationCalls(r); err != nil {
+		return err
+	}
 	a, err := s.db.ApplicationStatus(r.Context(), r.PostFormValue("code"), r.PostFormValue("inn"))
 	if err != nil {
 		return err

@@ -100,15 +100,24 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // headers, body limits, CSRF protection, panics, access log and metrics.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	csrf := http.NewCrossOriginProtection()
-	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	deny := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := kabinet.Errorf(kabinet.KindForbidden, "cross_origin", "cross-origin request refused")
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			s.writeAPIError(w, r, err)
 			return
 		}
 		s.renderError(w, r, err)
-	}))
-	protected := csrf.Handler(next)
+	})
+	csrf.SetDenyHandler(deny)
+	if o := baseOrigin(s.cfg.BaseURL); o != "" {
+		// Behind a proxy that rewrites Host, the base URL's origin is still ours.
+		if err := csrf.AddTrustedOrigin(o); err != nil {
+			s.log.Warn("cross-origin protection: base URL not trusted", slog.String("error", err.Error()))
+		}
+	}
+	// Origin (scheme, host and port) first, then Sec-Fetch-Site, then the API's
+	// Content-Type (origin.go).
+	protected := s.checkOrigin(deny, csrf.Handler(s.requireJSON(next)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := newRequestID()

@@ -17,6 +17,10 @@ func (s *Server) pageStatusPost(w http.ResponseWriter, r *http.Request) error {
 	v.Path = "/status"
 	v.Form = keep(r, "code", "inn")
 	v.D = statusData{}
+	if err := s.limitApplicationCalls(r); err != nil {
+		s.fail(w, r, v, err, "")
+		return nil
+	}
 	a, err := s.db.ApplicationStatus(r.Context(), r.PostFormValue("code"), r.PostFormValue("inn"))
 	if err != nil {
 		field := "code"
