@@ -169,6 +169,11 @@ func officerName(s kabinet.Staff) string {
 // (VATDecision): asked for here they are not found, so no VAT paper passes as an access one.
 func (db *DB) Decision(ctx context.Context, number string) (kabinet.Decision, error) {
 	var d kabinet.Decision
+	// A number no decision can have (NUL bytes, invalid UTF-8, which PostgreSQL refuses
+	// in text) is simply not found, on both engines alike (SEC-3).
+	if _, err := kabinet.CleanText("number", number, 64); err != nil {
+		return d, kabinet.Errorf(kabinet.KindNotFound, "decision_not_found", "no such decision")
+	}
 	var at int64
 	err := db.sql.QueryRowContext(ctx, `SELECT d.number, COALESCE(a.code, ''), d.kind, d.outcome, d.ground, d.reference, d.inn, d.name,
 		d.office_code, d.officer, d.decided_at, d.login, d.verification_code, d.on_time
@@ -190,6 +195,9 @@ func (db *DB) Decision(ctx context.Context, number string) (kabinet.Decision, er
 // A wrong code answers exactly like an unknown number.
 func (db *DB) VerifyDecision(ctx context.Context, number, code string) (kabinet.Decision, error) {
 	vc, ok := ident.NormalizeVerificationCode(code)
+	if !ok {
+		return kabinet.Decision{}, kabinet.Errorf(kabinet.KindNotFound, "decision_not_found", "no decision with this number and verification code")
+	}
 	d, err := db.Decision(ctx, number)
 	if err != nil && kabinet.ErrorKind(err) != kabinet.KindNotFound {
 		return kabinet.Decision{}, err // a database fault is no "not found" (503/500 upstream)

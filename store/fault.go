@@ -61,6 +61,8 @@ func faultClass(err error) string {
 			return "insufficient resources (SQLSTATE " + pe.Code + ")"
 		case pe.Code == "57014":
 			return "statement cancelled or timed out (SQLSTATE 57014)"
+		case pe.Code == "55P03":
+			return "lock not available within lock_timeout (SQLSTATE 55P03)"
 		case pe.Code == "40001", pe.Code == "40P01":
 			return "serialization failure, retries exhausted (SQLSTATE " + pe.Code + ")"
 		}
