@@ -110,6 +110,8 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+var sqlitePathEscaper = strings.NewReplacer("%", "%25", "#", "%23")
+
 // parseURL picks the engine and builds the driver's connection string.
 func parseURL(raw string) (dialect, string, error) {
 	switch {
@@ -131,7 +133,10 @@ func parseURL(raw string) (dialect, string, error) {
 		q.Add("_pragma", "foreign_keys(ON)")
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_txlock", "immediate")
-		return sqlite, "file:" + path + "?" + q.Encode(), nil
+		// The path is a URI path: a '#' would start a fragment and cut the file name
+		// short (a folder named "a#1" opened the file "a"), a '%' would be read as an
+		// escape. Escape both so the database is the file the operator named.
+		return sqlite, "file:" + sqlitePathEscaper.Replace(path) + "?" + q.Encode(), nil
 	}
 	return 0, "", fmt.Errorf("store: %q: the database URL must be sqlite:PATH or postgres://…", raw)
 }

@@ -195,9 +195,6 @@ func (db *DB) Decision(ctx context.Context, number string) (kabinet.Decision, er
 // A wrong code answers exactly like an unknown number.
 func (db *DB) VerifyDecision(ctx context.Context, number, code string) (kabinet.Decision, error) {
 	vc, ok := ident.NormalizeVerificationCode(code)
-	if !ok {
-		return kabinet.Decision{}, kabinet.Errorf(kabinet.KindNotFound, "decision_not_found", "no decision with this number and verification code")
-	}
 	d, err := db.Decision(ctx, number)
 	if err != nil && kabinet.ErrorKind(err) != kabinet.KindNotFound {
 		return kabinet.Decision{}, err // a database fault is no "not found" (503/500 upstream)

@@ -280,7 +280,7 @@ func TestBenchTable(t *testing.T) {
 	if err := openForTest(t, url).QueryRow("SELECT value FROM settings WHERE key = 'policy'").Scan(&v); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(v, `"LookupsPerMinute":30`) || !strings.Contains(v, `"AddressFailuresPerHour":30`) {
+	if !strings.Contains(v, `"lookups_per_minute":30`) || !strings.Contains(v, `"address_failures_per_hour":30`) {
 		t.Errorf("policy not restored: %s", v)
 	}
 }
