@@ -205,7 +205,11 @@ func startInstance(t *testing.T, dbURL string, clock kabinet.Clock, first bool, 
 	var f serverFlags
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	f.register(fs, "127.0.0.1:0")
+	// Cheap argon2id parameters: the journeys test pages and the rules, not the hash's
+	// cost (password.TestHasher* and the bench measure that); at 19 MiB every demo load
+	// and sign-in would spend a core's worth of the suite on hashing.
 	args = append([]string{"--db", dbURL, "--ops-addr", "", "--hash-concurrency", "2", "--hash-wait", "10s", "--log-level", "info",
+		"--hash-memory", "64", "--hash-time", "1",
 		"--no-migrate=" + strconv.FormatBool(!first)}, args...)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
