@@ -203,16 +203,19 @@ func TestBenchEveryScenario(t *testing.T) {
 			if figure(t, m, "scale.large_registry_rows").(float64) <= figure(t, m, "scale.small_registry_rows").(float64) {
 				t.Error("scale: the large registry is not larger")
 			}
+			// FIL-10: filing is measured — reports accepted through the API, the 500-row input
+			// control, and the race on two instances (FIL-5).
 			positive(t, m, "filing.per_s", "filing.ok", "filing.p99_ms", "filing.ratio_to_hash", "filing.accounts", "filing.periods",
 				"filing.input_control.best_ms", "filing.input_control.runs")
 			if st := figure(t, m, "filing.status").(map[string]any); len(st) != 1 || st["201"] == nil {
-				t.Errorf("filing: answers other than 201 (each report a first one, its password right): %v; %v", st, m["filing"].(map[string]any)["first_refusal"])
+				t.Errorf("FIL-10 filing: answers other than 201 (each report a first one, its password right): %v; %v", st, m["filing"].(map[string]any)["first_refusal"])
 			}
 			race := figure(t, m, "filing_race").(map[string]any)
 			if race["accepted"] != float64(racePairs) || race["stored_filings"] != float64(racePairs) ||
 				race["already_filed"] != float64(raceRequests-racePairs) || race["status_5xx"] != 0.0 || race["instances"] != 2.0 {
 				t.Errorf("FIL-5 filing-race: %v", race)
 			}
+			// VAT-7: assignment is measured on two instances, and every range checked (VAT-4).
 			positive(t, m, "vat.per_s", "vat.ok", "vat.ranges", "vat.numbers", "vat.ratio_to_lookup", "vat.applications_checked")
 			for _, k := range []string{"overlaps", "gaps", "misplaced_ranges", "wrong_quantity", "status_5xx"} {
 				if v := figure(t, m, "vat."+k).(float64); v != 0 {
@@ -220,7 +223,7 @@ func TestBenchEveryScenario(t *testing.T) {
 				}
 			}
 			if figure(t, m, "vat.applications_checked") != figure(t, m, "vat.ok") || figure(t, m, "vat.instances") != 2.0 {
-				t.Errorf("vat: %v assignments answered, %v checked", figure(t, m, "vat.ok"), figure(t, m, "vat.applications_checked"))
+				t.Errorf("VAT-7 vat: %v assignments answered, %v checked", figure(t, m, "vat.ok"), figure(t, m, "vat.applications_checked"))
 			}
 			positive(t, m, "pdf.per_s", "pdf.pages_per_s", "pdf.worst_per_page_ms")
 			if forms := figure(t, m, "pdf.forms").([]any); len(forms) != 3 {
