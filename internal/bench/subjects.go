@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"kabinet/demo"
-	"kabinet/store"
 )
 
 // Subjects of the filing and VAT scenarios: registry rows of their own kind (filers of
@@ -56,22 +55,7 @@ func writeSubjectRows(w io.Writer, lo, hi int, s subjectRows) error {
 
 // loadSubjects imports registry rows lo..hi-1 of the kind s describes.
 func (b *bench) loadSubjects(ctx context.Context, lo, hi int, s subjectRows, source string) error {
-	pr, pw := io.Pipe()
-	defer pr.Close()
-	go func() { pw.CloseWithError(writeSubjectRows(pw, lo, hi, s)) }()
-	var bad []string
-	rep, err := b.db.ImportRegistry(ctx, benchActor, source, store.FormatCSV, pr, func(e store.LineError) {
-		if len(bad) < 3 {
-			bad = append(bad, e.String())
-		}
-	})
-	if err != nil {
-		return fmt.Errorf("bench: load registry rows: %w", err)
-	}
-	if rep.Rejected > 0 {
-		return fmt.Errorf("bench: %d generated registry rows rejected: %s", rep.Rejected, strings.Join(bad, "; "))
-	}
-	return nil
+	return b.importGenerated(ctx, source, func(w io.Writer) error { return writeSubjectRows(w, lo, hi, s) })
 }
 
 // grantAll takes the subjects inns through the access flow (grantINN), on all cores,
