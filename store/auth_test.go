@@ -275,30 +275,13 @@ func TestSessionTimeouts(t *testing.T) {
 	})
 }
 
-// countingHasher counts password checks, to prove the reservation bounds them.
-type countingHasher struct {
-	*password.Hasher
-	checks atomic.Int64
-}
-
-func (c *countingHasher) Verify(ctx context.Context, pw, enc string) (bool, bool, error) {
-	c.checks.Add(1)
-	time.Sleep(5 * time.Millisecond) // widen the race window
-	return c.Hasher.Verify(ctx, pw, enc)
-}
-
-func (c *countingHasher) VerifyDummy(ctx context.Context, pw string) error {
-	c.checks.Add(1)
-	return c.Hasher.VerifyDummy(ctx, pw)
-}
-
 // PWD-3: 50 wrong attempts fired at once through two instances on one database
 // check at most three passwords before the lock.
 func TestSignInConcurrentTwoInstances(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, url string) {
 		_, clock, login := withAccount(t, url)
 		ctx := context.Background()
-		hasher := &countingHasher{Hasher: testHasher()}
+		hasher := &hashCounter{Hasher: testHasher(), delay: 5 * time.Millisecond}
 		var instances []*store.DB
 		for i := 0; i < 2; i++ {
 			inst, err := store.Open(ctx, url, store.Options{Clock: clock, Hasher: hasher})
@@ -331,7 +314,7 @@ func TestSignInConcurrentTwoInstances(t *testing.T) {
 		}
 		close(start)
 		wg.Wait()
-		if n := hasher.checks.Load(); n > 3 {
+		if n := hasher.calls.Load(); n > 3 {
 			t.Errorf("PWD-3: %d password checks under 50 concurrent attempts, want at most 3", n)
 		}
 		if invalid.Load() != 2 || locked.Load() != 48 {
