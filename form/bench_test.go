@@ -3,7 +3,6 @@ package form
 import (
 	"fmt"
 	"testing"
-	"time"
 )
 
 // fill500 is an STI-161_6 report with 500 employee rows, every typed column filled
@@ -54,25 +53,17 @@ func sample(c *Cell, r int) string {
 	return ""
 }
 
+// TestCheck500Rows checks that the generated 500-row report is read whole and
+// counted. Its speed (FIL-4: under 5 ms) is BENCH.md's to judge: `kabinet bench
+// --scenarios filing` measures it, and BenchmarkCheck below reports it; a test
+// asserting a duration would measure the neighbours on a shared machine.
 func TestCheck500Rows(t *testing.T) {
-	t.Run("FIL-4 input control of STI-161 with 500 employees in under 5 ms", func(t *testing.T) {
-		d, in := fill500(t)
-		res, errs := Check(d, in, Context{Registry: registry})
-		if len(res.Tables["employees"]) != 500 || res.Cells["203"] != "500" {
-			t.Fatalf("rows %d, 203 = %q", len(res.Tables["employees"]), res.Cells["203"])
-		}
-		t.Logf("%d input-control errors on generated data (rules of the definition): %.200s", len(errs), rules(errs))
-		best := time.Hour
-		for range 20 {
-			start := time.Now()
-			Check(d, in, Context{Registry: registry})
-			best = min(best, time.Since(start))
-		}
-		t.Logf("best of 20: %v", best)
-		if best > 5*time.Millisecond {
-			t.Errorf("input control of 500 rows took %v, want < 5 ms", best)
-		}
-	})
+	d, in := fill500(t)
+	res, errs := Check(d, in, Context{Registry: registry})
+	if len(res.Tables["employees"]) != 500 || res.Cells["203"] != "500" {
+		t.Fatalf("rows %d, 203 = %q", len(res.Tables["employees"]), res.Cells["203"])
+	}
+	t.Logf("%d input-control errors on generated data (rules of the definition): %.200s", len(errs), rules(errs))
 }
 
 func BenchmarkCheck(b *testing.B) {
