@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,7 +19,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	sqlitedrv "modernc.org/sqlite"     // registers "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"kabinet"
 )
@@ -103,11 +105,31 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := sdb.PingContext(pctx); err != nil {
+	if err := ping(pctx, sdb); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
 	}
 	return db, nil
+}
+
+// ping opens the first connection. Several instances opening one new SQLite file
+// at once race to switch it to WAL: that switch needs the file to themselves, and
+// SQLite answers BUSY at once, without its busy handler, to the one that would
+// otherwise deadlock. Such a connection is discarded, so trying again (bounded by
+// ctx) finds the file switched.
+func ping(ctx context.Context, sdb *sql.DB) error {
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := sdb.PingContext(ctx)
+		var se *sqlitedrv.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 var sqlitePathEscaper = strings.NewReplacer("%", "%25", "#", "%23")
