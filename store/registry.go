@@ -60,11 +60,21 @@ func DetectFormat(name string, head []byte) RegistryFormat {
 // the rest load in batches, each batch in one transaction with its audit entry.
 // Memory stays flat whatever the file's size.
 func (db *DB) ImportRegistry(ctx context.Context, who Actor, source string, format RegistryFormat, r io.Reader, onBad func(LineError)) (ImportReport, error) {
+	return db.ImportRegistryProgress(ctx, who, source, format, r, onBad, nil)
+}
+
+// ImportRegistryProgress is ImportRegistry that also calls onProgress, when it is not
+// nil, after each batch is committed, with the counts so far (every line up to the
+// batch's last one read; loaded counts the lines now in the database). The back
+// office's import job reports its progress through it; the rules and the report are
+// ImportRegistry's own.
+func (db *DB) ImportRegistryProgress(ctx context.Context, who Actor, source string, format RegistryFormat, r io.Reader,
+	onBad func(LineError), onProgress func(ImportReport)) (ImportReport, error) {
 	offices, err := db.officeSet(ctx)
 	if err != nil {
 		return ImportReport{}, err
 	}
-	imp := &registryImport{db: db, who: who, source: source, offices: offices, onBad: onBad, index: map[string]int{},
+	imp := &registryImport{db: db, who: who, source: source, offices: offices, onBad: onBad, onProgress: onProgress, index: map[string]int{},
 		absent: map[string]optionalColumns{}}
 	switch format {
 	case FormatJSONL:
@@ -84,12 +94,14 @@ type registryImport struct {
 	source  string
 	offices map[string]bool
 	onBad   func(LineError)
-	rep     ImportReport
-	batch   []kabinet.Taxpayer
-	index   map[string]int             // ИНН → position in batch: a later line for the same ИНН wins
-	absent  map[string]optionalColumns // ИНН → the optional columns its line lacks: kept as stored
-	first   int                        // first line of the batch
-	last    int
+	// onProgress, when not nil, hears the counts after each committed batch.
+	onProgress func(ImportReport)
+	rep        ImportReport
+	batch      []kabinet.Taxpayer
+	index      map[string]int             // ИНН → position in batch: a later line for the same ИНН wins
+	absent     map[string]optionalColumns // ИНН → the optional columns its line lacks: kept as stored
+	first      int                        // first line of the batch
+	last       int
 }
 
 func (imp *registryImport) bad(line int, reason string) {
@@ -350,6 +362,9 @@ func (imp *registryImport) flush(ctx context.Context) error {
 	imp.batch = imp.batch[:0]
 	clear(imp.index)
 	clear(imp.absent)
+	if err == nil && imp.onProgress != nil {
+		imp.onProgress(imp.rep)
+	}
 	return err
 }
 
