@@ -28,6 +28,7 @@ import (
 
 	"kabinet"
 	"kabinet/demo"
+	"kabinet/internal/tty"
 	"kabinet/password"
 	"kabinet/store"
 )
@@ -140,7 +141,8 @@ func scenarioNames() []string {
 }
 
 // Run runs `kabinet bench` with args (the arguments after "bench"); progress goes to
-// stderr and the figures to stdout. Mistakes on the command line are *UsageError.
+// stderr, only when it is a terminal, and the figures to stdout. Mistakes on the
+// command line are *UsageError.
 func Run(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	var f options
 	fs := flag.NewFlagSet("kabinet bench", flag.ContinueOnError)
@@ -169,7 +171,7 @@ func Run(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	if g, ok := cfg.ServeFlags.Lookup("hash-concurrency").Value.(flag.Getter); ok {
 		f.hashSlots, _ = g.Get().(int)
 	}
-	b := &bench{cfg: f, env: cfg, progress: stderr, sel: map[string]bool{}}
+	b := &bench{cfg: f, env: cfg, progress: stderr, tty: tty.IsTerminal(stderr), sel: map[string]bool{}}
 	if err := b.validate(); err != nil {
 		return err
 	}
@@ -219,6 +221,7 @@ type bench struct {
 	env        Config
 	sel        map[string]bool
 	progress   io.Writer
+	tty        bool // progress is a terminal: the progress line is drawn (issue 13, point 6)
 	hasher     *password.Hasher
 	base       string    // http://HOST:PORT of the service
 	db         *store.DB // nil: --url without --db

@@ -188,8 +188,13 @@ func (b *bench) run(ctx context.Context, spec loadSpec) loadResult {
 }
 
 // progressLine redraws one line, render's, on the progress writer every 200 ms until
-// stopped, then blanks it.
+// stopped, then blanks it. Only on a terminal: redrawn into a file or a pipe, the line
+// would leave a log of overwritten lines, so there the bench shows no progress and
+// ends with its table.
 func (b *bench) progressLine(render func() string) (stop func()) {
+	if !b.tty {
+		return func() {}
+	}
 	quit := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -209,13 +214,20 @@ func (b *bench) progressLine(render func() string) (stop func()) {
 	return func() { close(quit); <-finished }
 }
 
-// status prints a one-off progress message (setup steps) on the progress line.
+// status prints a one-off progress message (setup steps) on the progress line; only
+// on a terminal.
 func (b *bench) status(format string, args ...any) {
-	fmt.Fprintf(b.progress, "\r%-79s", "  "+fmt.Sprintf(format, args...))
+	if b.tty {
+		fmt.Fprintf(b.progress, "\r%-79s", "  "+fmt.Sprintf(format, args...))
+	}
 }
 
-// clearStatus blanks the progress line.
-func (b *bench) clearStatus() { fmt.Fprintf(b.progress, "\r%-79s\r", "") }
+// clearStatus blanks the progress line; only on a terminal.
+func (b *bench) clearStatus() {
+	if b.tty {
+		fmt.Fprintf(b.progress, "\r%-79s\r", "")
+	}
+}
 
 // httpClient returns a client for n concurrent callers: keep-alive connections, one
 // per caller, no compression, no proxy. dial, when set, makes the connections.
