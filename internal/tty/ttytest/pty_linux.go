@@ -77,4 +77,3 @@ func (tm *Terminal) Text() string {
 	defer tm.mu.Unlock()
 	return tm.buf.String()
 }
-
