@@ -13,7 +13,11 @@ import (
 type SignInRecord struct {
 	At      time.Time `json:"at"`
 	Address string    `json:"address"`
-	Outcome string    `json:"outcome"` // success, failure, lock, locked, annulled
+	// success, failure, lock, locked, annulled at the sign-in form; password_failure,
+	// password_lock, password_locked on the change-password screen; confirm_failure,
+	// confirm_lock, confirm_locked for a password that confirms an act (a report, a
+	// VAT application, an annulment). "lock" set the lock; "locked" met it, unchecked.
+	Outcome string `json:"outcome"`
 }
 
 // Notification is a message in the cabinet (CAB-1).

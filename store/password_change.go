@@ -35,8 +35,10 @@ func (db *DB) ChangePassword(ctx context.Context, who Actor, s Session, ch Passw
 	if err != nil {
 		return "", err
 	}
-	// The current password is checked like a sign-in: reserved first, counted, locked.
-	if err := db.verifyCounted(ctx, who, acct, ch.Current, pol); err != nil {
+	// The current password is checked like a sign-in: reserved first, counted, locked
+	// (PWD-3: three wrong passwords in a row, wherever typed); the history records it
+	// as a wrong current password, not as a failed sign-in (CAB-1).
+	if err := db.verifyCountedAt(ctx, who, acct, ch.Current, pol, atPasswordChange); err != nil {
 		if kabinet.ErrorCode(err) == "invalid_credentials" {
 			return "", kabinet.Errorf(kabinet.KindUnprocessable, "wrong_current_password", "the current password is wrong")
 		}

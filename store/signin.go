@@ -132,8 +132,10 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		return res, err
 	}
 	if !r.MayCheck(pol) {
-		// The account is not looked up: the lock says nothing of whether it exists.
-		return res, db.refuse(ctx, who, principal, login, 0, r, pol)
+		// The account is not looked up: the lock says nothing of whether it exists. The
+		// history row finds it by the login all the same (signInRow), so the taxpayer
+		// sees the refused attempt (CAB-1).
+		return res, db.refuse(ctx, who, principal, login, 0, r, pol, atSignIn)
 	}
 	s, ferr := find()
 	if ferr != nil && kabinet.ErrorKind(ferr) != kabinet.KindNotFound {
@@ -165,10 +167,10 @@ func (db *DB) signIn(ctx context.Context, who Actor, principal, key, login strin
 		}
 	}
 	if !ok {
-		return res, db.refuse(ctx, who, principal, login, s.id, r, pol)
+		return res, db.refuse(ctx, who, principal, login, s.id, r, pol, atSignIn)
 	}
 	if !s.active {
-		db.recordFailure(ctx, who, principal, login, s.id, "annulled")
+		db.recordFailure(ctx, who, principal, login, s.id, "annulled", atSignIn)
 		return res, kabinet.Errorf(kabinet.KindForbidden, "account_annulled", "access to the cabinet was annulled; apply for access again to restore it")
 	}
 	// PWD-2: a hash made under lower parameters is upgraded now that the password is known.

@@ -140,24 +140,52 @@ func (db *DB) unchecked(ctx context.Context, key string, r kabinet.Reservation, 
 	return err
 }
 
+// checkPlace is where a counted password check was made (CAB-1): the sign-in form, the
+// change-password screen, or an act confirmed with the password (a report, a VAT
+// application, an annulment on the public page). Each counts toward the same lock
+// (PWD-3, Guide 3: every wrong password counts), but the sign-in history says which
+// it was, so a wrong current password on the change-password screen is not shown as a
+// failed sign-in. The place prefixes the rule's outcome (kabinet.Reservation.FailureOutcome):
+// "failure" at the sign-in form, "password_failure" on the change-password screen.
+type checkPlace string
+
+const (
+	atSignIn         checkPlace = ""
+	atPasswordChange checkPlace = "password_"
+	atConfirmation   checkPlace = "confirm_"
+)
+
+// auditPlace names the place in a refused attempt's audit entry; the action stays
+// auth.failure, auth.lock or auth.locked wherever the password was typed (SEC-1).
+func (p checkPlace) auditPlace() string {
+	switch p {
+	case atPasswordChange:
+		return "password_change"
+	case atConfirmation:
+		return "confirmation"
+	}
+	return ""
+}
+
 // refuse is the one failure path of every counted password check (PWD-3): an attempt
 // refused unchecked by the lock, or a wrong password. The count was reserved already;
-// refuse records the attempt and returns the rule's answer.
-func (db *DB) refuse(ctx context.Context, who Actor, principal, login string, id int64, r kabinet.Reservation, pol kabinet.Policy) *kabinet.Error {
-	db.recordFailure(ctx, who, principal, login, id, r.FailureOutcome(pol))
+// refuse records the attempt, made at place, and returns the rule's answer.
+func (db *DB) refuse(ctx context.Context, who Actor, principal, login string, id int64, r kabinet.Reservation, pol kabinet.Policy, place checkPlace) *kabinet.Error {
+	db.recordFailure(ctx, who, principal, login, id, r.FailureOutcome(pol), place)
 	return r.FailureError(pol)
 }
 
-// recordFailure writes a refused sign-in to the sign-in history and the audit log,
-// and tells the subject of a lock (CAB-1, SEC-1). It runs detached from the client: one
-// who hangs up during the password check still leaves its trace. Its own failure
-// refuses nothing more (the attempt was counted before the password was checked), and
-// is logged.
-func (db *DB) recordFailure(ctx context.Context, who Actor, principal, login string, id int64, outcome string) {
+// recordFailure writes a refused attempt to the sign-in history and the audit log,
+// and tells the subject of a lock (CAB-1, SEC-1). outcome is the rule's
+// (kabinet.Reservation.FailureOutcome) or "annulled"; place says where the password
+// was typed. It runs detached from the client: one who hangs up during the password
+// check still leaves its trace. Its own failure refuses nothing more (the attempt was
+// counted before the password was checked), and is logged.
+func (db *DB) recordFailure(ctx context.Context, who Actor, principal, login string, id int64, outcome string, place checkPlace) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	err := db.inTx(ctx, func(tx *Tx) error {
-		if err := tx.signInRow(ctx, principal, login, id, who.Address, outcome); err != nil {
+		if err := tx.signInRow(ctx, principal, login, id, who.Address, string(place)+outcome); err != nil {
 			return err
 		}
 		if outcome == "lock" && principal == principalTaxpayer && id != 0 {
@@ -171,14 +199,23 @@ func (db *DB) recordFailure(ctx context.Context, who Actor, principal, login str
 				return fmt.Errorf("store: account of a lock: %w", err)
 			}
 		}
-		return tx.audit(ctx, who, "auth."+outcome, principal+":"+login, nil)
+		var details map[string]any
+		if at := place.auditPlace(); at != "" {
+			details = map[string]any{"at": at}
+		}
+		return tx.audit(ctx, who, "auth."+outcome, principal+":"+login, details)
 	})
 	if err != nil {
 		db.logFault(ctx, "record a refused sign-in (auth."+outcome+")", err)
 	}
 }
 
-// signInRow adds an attempt to a taxpayer's sign-in history (CAB-1).
+// signInRow adds an attempt to a taxpayer's sign-in history (CAB-1). An attempt
+// refused by the lock is recorded without the account being looked up first (id 0:
+// the answer says nothing of whether the login exists, PWD-3); the row still finds
+// the account by its login, in the same statement whether or not there is one, so
+// the taxpayer sees in the history every attempt the lock refused, the right password
+// typed during a lock included.
 func (tx *Tx) signInRow(ctx context.Context, principal, login string, id int64, addr, outcome string) error {
 	if principal != principalTaxpayer {
 		return nil
@@ -187,30 +224,38 @@ func (tx *Tx) signInRow(ctx context.Context, principal, login string, id int64, 
 	if id != 0 {
 		acct = id
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO sign_ins (login, account_id, at, address, outcome) VALUES ($1, $2, $3, $4, $5)",
+	_, err := tx.ExecContext(ctx, `INSERT INTO sign_ins (login, account_id, at, address, outcome)
+		VALUES ($1, COALESCE(CAST($2 AS BIGINT), (SELECT id FROM accounts WHERE login = $1)), $3, $4, $5)`,
 		login, acct, ms(tx.now), addr, outcome)
 	return err
 }
 
-// verifyCounted checks a taxpayer's password outside the sign-in form (changing the
-// password, annulling from the public page) under the same rules as a sign-in (PWD-3):
-// reserved first, a locked account refused unchecked, a wrong password counted toward
-// the lock, a busy check given back, a right one resetting the count.
+// verifyCounted checks a taxpayer's password that confirms an act outside the
+// sign-in form (filing a report, a VAT application, an annulment on the public page)
+// under the same rules as a sign-in (PWD-3); see verifyCountedAt.
 func (db *DB) verifyCounted(ctx context.Context, who Actor, acct kabinet.Account, pw string, pol kabinet.Policy) error {
+	return db.verifyCountedAt(ctx, who, acct, pw, pol, atConfirmation)
+}
+
+// verifyCountedAt checks a taxpayer's password typed at place under the same rules as
+// a sign-in (PWD-3): reserved first, a locked account refused unchecked, a wrong
+// password counted toward the lock, a busy check given back, a right one resetting the
+// count. The history records the attempt as made at place (CAB-1).
+func (db *DB) verifyCountedAt(ctx context.Context, who Actor, acct kabinet.Account, pw string, pol kabinet.Policy, place checkPlace) error {
 	key := taxpayerKey(acct.Login)
 	r, err := db.reserveAttempt(ctx, key, pol, nil)
 	if err != nil {
 		return err
 	}
 	if !r.MayCheck(pol) {
-		return db.refuse(ctx, who, principalTaxpayer, acct.Login, acct.ID, r, pol)
+		return db.refuse(ctx, who, principalTaxpayer, acct.Login, acct.ID, r, pol, place)
 	}
 	ok, _, err := db.hasher.Verify(ctx, pw, acct.PasswordHash)
 	if err != nil {
 		return db.unchecked(ctx, key, r, err)
 	}
 	if !ok {
-		if e := db.refuse(ctx, who, principalTaxpayer, acct.Login, acct.ID, r, pol); e.Code != "invalid_credentials" {
+		if e := db.refuse(ctx, who, principalTaxpayer, acct.Login, acct.ID, r, pol, place); e.Code != "invalid_credentials" {
 			return e
 		}
 		// Without attempts_left: from the public annulment page, an ИНН without access
