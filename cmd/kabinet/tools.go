@@ -45,6 +45,11 @@ func badLinePrinter(w io.Writer, file string) func(store.LineError) {
 }
 
 func cmdRegistryImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return registryImport(ctx, args, stdout, stderr, progressFor(stderr))
+}
+
+// registryImport is `kabinet registry import`; its progress goes to stderr as env says.
+func registryImport(ctx context.Context, args []string, stdout, stderr io.Writer, env progressEnv) error {
 	fs := newFlags("registry import", stderr)
 	dbURL := fs.String("db", "sqlite:kabinet.db", "database URL")
 	format := fs.String("format", "", "csv or jsonl (default: by file name, then by content)")
@@ -64,7 +69,7 @@ func cmdRegistryImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	defer db.Close()
 	var total store.ImportReport
 	for _, name := range fs.Args() {
-		rep, err := importOne(ctx, db, name, *format, stderr)
+		rep, err := importOne(ctx, db, name, *format, stderr, env)
 		total.Read += rep.Read
 		total.Loaded += rep.Loaded
 		total.Rejected += rep.Rejected
@@ -82,19 +87,29 @@ func cmdRegistryImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	return nil
 }
 
-func importOne(ctx context.Context, db *store.DB, name, format string, stderr io.Writer) (store.ImportReport, error) {
+func importOne(ctx context.Context, db *store.DB, name, format string, stderr io.Writer, env progressEnv) (store.ImportReport, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return store.ImportReport{}, err
 	}
 	defer f.Close()
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
 	br := bufio.NewReaderSize(f, 1<<16)
 	head, _ := br.Peek(64)
 	fmtv := store.RegistryFormat(format)
 	if fmtv == "" {
 		fmtv = store.DetectFormat(name, head)
 	}
-	return db.ImportRegistry(ctx, cli, filepath.Base(name), fmtv, br, badLinePrinter(stderr, name))
+	var header int64
+	if fmtv != store.FormatJSONL {
+		header = 1
+	}
+	p := newImportProgress(stderr, env, filepath.Base(name), size, header)
+	defer p.done()
+	return db.ImportRegistry(ctx, cli, filepath.Base(name), fmtv, p.reader(br), p.onBad(badLinePrinter(stderr, name)))
 }
 
 func cmdOfficesImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
