@@ -17,6 +17,9 @@ type NewStaff struct {
 	Role       kabinet.Role
 	OfficeCode string // required for an officer; empty for a supervisor
 	Password   string
+	// TOTPRequired makes the second factor compulsory from the start: the account
+	// reaches only the enrolment page until its holder enrols (SEC-1).
+	TOTPRequired bool
 }
 
 // validStaffLogin: lower-case Latin letters, digits, dot, hyphen, underscore; 3–40 characters.
@@ -71,19 +74,19 @@ func (db *DB) CreateStaff(ctx context.Context, who Actor, n NewStaff) (kabinet.S
 	if err != nil {
 		return kabinet.Staff{}, err
 	}
-	s := kabinet.Staff{Login: n.Login, Name: name, Role: n.Role, OfficeCode: n.OfficeCode, PasswordHash: hash, Active: true}
+	s := kabinet.Staff{Login: n.Login, Name: name, Role: n.Role, OfficeCode: n.OfficeCode, PasswordHash: hash, Active: true, TOTPRequired: n.TOTPRequired}
 	err = db.inTx(ctx, func(tx *Tx) error {
 		s.CreatedAt = tx.now
 		err := tx.QueryRowContext(ctx, `INSERT INTO staff (login, name, role, office_code, password_hash, totp_secret, totp_required, active,
 			created_at, last_activity_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, '', $6, $7, $8, $8, $8) RETURNING id`,
-			s.Login, s.Name, string(s.Role), nullString(s.OfficeCode), s.PasswordHash, false, true, ms(tx.now)).Scan(&s.ID)
+			s.Login, s.Name, string(s.Role), nullString(s.OfficeCode), s.PasswordHash, n.TOTPRequired, true, ms(tx.now)).Scan(&s.ID)
 		if err != nil {
 			if db.dialect.isUniqueViolation(err) {
 				return kabinet.Errorf(kabinet.KindConflict, "login_taken", "a staff account with this login already exists")
 			}
 			return fmt.Errorf("store: create staff: %w", err)
 		}
-		return tx.audit(ctx, who, "staff.create", "staff:"+s.Login, map[string]any{"role": s.Role, "office": s.OfficeCode})
+		return tx.audit(ctx, who, "staff.create", "staff:"+s.Login, map[string]any{"role": s.Role, "office": s.OfficeCode, "totp_required": n.TOTPRequired})
 	})
 	return s, err
 }

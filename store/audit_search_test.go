@@ -1,0 +1,72 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"kabinet"
+	"kabinet/internal/dbtest"
+	"kabinet/store"
+)
+
+// Issue 14, point 9 (SEC-1): the audit viewer's search: each filter exact, a time range
+// in [From, To), newest first, pages by seq cursor; a filter no entry can hold is
+// invalid_text alike on both engines.
+func TestSearchAudit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, url string) {
+		db, clock := open(t, url)
+		ctx := context.Background()
+		loadRegistry(t, db, registryCSV)                                                                               // entry 1: registry.import by system
+		sup := staffActor(t, db, store.NewStaff{Login: "boss", Role: kabinet.RoleSupervisor, Password: "Boss!2026xy"}) // 2
+		for i := 0; i < 7; i++ {                                                                                       // 3…9: look-ups by public, an hour apart
+			clock.Advance(time.Hour)
+			if _, err := db.LookupRegistry(ctx, store.Actor{Name: "public", Address: "10.0.0.1"}, "11705198700772", 100); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.Advance(time.Hour)
+		if _, err := db.SaveOffice(ctx, sup, kabinet.Office{Code: "099", NameRU: "Новый", NameKY: "Жаңы"}); err != nil { // 10
+			t.Fatal(err)
+		}
+		seqs := func(p store.AuditPage) string {
+			s := ""
+			for _, e := range p.Events {
+				s += fmt.Sprintf("%d ", e.Seq)
+			}
+			return fmt.Sprintf("%s→%d", s, p.Next)
+		}
+		for _, c := range []struct {
+			name string
+			q    store.AuditQuery
+			want string
+		}{
+			{"all", store.AuditQuery{}, "10 9 8 7 6 5 4 3 2 1 →0"},
+			{"actor", store.AuditQuery{Actor: "staff:boss"}, "10 →0"},
+			{"actor unknown", store.AuditQuery{Actor: "staff:nobody"}, "→0"},
+			{"action", store.AuditQuery{Action: "staff.create"}, "2 →0"},
+			{"subject", store.AuditQuery{Subject: "11705198700772"}, "9 8 7 6 5 4 3 →0"},
+			{"page 1", store.AuditQuery{Subject: "11705198700772", Limit: 3}, "9 8 7 →7"},
+			{"page 2", store.AuditQuery{Subject: "11705198700772", Limit: 3, Before: 7}, "6 5 4 →4"},
+			{"page 3", store.AuditQuery{Subject: "11705198700772", Limit: 3, Before: 4}, "3 →0"},
+			{"from", store.AuditQuery{From: t0.Add(5 * time.Hour)}, "10 9 8 7 →0"},
+			{"to", store.AuditQuery{To: t0.Add(2 * time.Hour)}, "3 2 1 →0"},
+			{"range and actor", store.AuditQuery{Actor: "public", From: t0.Add(2 * time.Hour), To: t0.Add(4 * time.Hour)}, "5 4 →0"},
+			{"all filters", store.AuditQuery{Actor: "public", Action: "registry.lookup", Subject: "11705198700772", From: t0, To: t0.Add(24 * time.Hour), Limit: 2}, "9 8 →8"},
+		} {
+			p, err := db.SearchAudit(ctx, c.q)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if got := seqs(p); got != c.want {
+				t.Errorf("%s: %s, want %s", c.name, got, c.want)
+			}
+		}
+		for _, q := range []store.AuditQuery{{Actor: "x\x00"}, {Action: "\xff"}, {Subject: "a\x01b"}} {
+			if _, err := db.SearchAudit(ctx, q); kabinet.ErrorCode(err) != "invalid_text" {
+				t.Errorf("SEC-3 %+v: %v", q, err)
+			}
+		}
+	})
+}
