@@ -205,12 +205,20 @@ func groupCode(c string) string {
 	return c
 }
 
-// Application renders the application form in two copies (ACC-4, ANN-1); with a
-// Receipt, the subject's copy with the acceptance mark (ACC-5).
+// The printed application says what the web form says: its fields carry the form's
+// own titles (web.field.*, web.form.section*, web.code.label), and what only paper has
+// (title, statement, signature, the office's mark, the note) comes from the print.*
+// keys that the HTML print view (web/templates/print.html) uses too, in the same order.
+
+// Application renders the application form in two copies (ACC-4, ANN-1), fields in
+// the Guide's order: 102, 103, 104, 106, then the address; 297, 300. Only the
+// signature is left to be written by hand (Reg §4), so there is no blank date: 300 is
+// the date. Below it the office's acceptance box (Reg §7, §19): blank, or with a
+// Receipt filled with what the office recorded (ACC-5).
 func Application(w io.Writer, f ApplicationForm) error {
-	titleKey := "pdf.application.title.access"
+	titleKey, bodyKey := "print.title.access", "print.body.access"
 	if f.Kind == string(kabinet.KindAnnulment) {
-		titleKey = "pdf.application.title.annulment"
+		titleKey, bodyKey = "print.title.annulment", "print.body.annulment"
 	}
 	d := newDoc(f.Lang, i18n.T(f.Lang, titleKey), f.FilledAt)
 	for copyN := 1; copyN <= 2; copyN++ {
@@ -219,62 +227,110 @@ func Application(w io.Writer, f ApplicationForm) error {
 		d.title(d.t(titleKey))
 
 		// The generated code, large, and as a QR for the officer's scanner (Reg §6).
+		const qrSize = 28.0
 		y := d.GetY()
+		d.SetXY(margin+3, y+3)
 		d.font("sans", "", 9)
-		d.CellFormat(textW-40, 5, d.t("pdf.code"), "", 2, "L", false, 0, "")
+		d.CellFormat(textW-qrSize-9, 5, d.t("web.code.label"), "", 2, "L", false, 0, "")
 		d.font("mono", "B", 24)
-		d.CellFormat(textW-40, 12, groupCode(f.Code), "", 2, "L", false, 0, "")
+		d.CellFormat(textW-qrSize-9, 12, groupCode(f.Code), "", 2, "L", false, 0, "")
 		d.font("sans", "", 8)
-		d.MultiCell(textW-40, 4, d.t("pdf.code.hint"), "", "L", false)
-		if err := d.qr(f.Code, margin+textW-32, y, 32); err != nil {
+		d.MultiCell(textW-qrSize-9, 4, d.t("print.code.hint"), "", "L", false)
+		if err := d.qr(f.Code, margin+textW-qrSize-3, y+3, qrSize); err != nil {
 			return err
 		}
-		d.SetY(max(d.GetY(), y+34))
+		bottom := max(d.GetY(), y+3+qrSize) + 3
+		d.SetLineWidth(0.5)
+		d.Rect(margin, y, textW, bottom-y, "D")
+		d.SetLineWidth(0.2)
+		d.SetXY(margin, bottom)
 
-		d.section(d.t("pdf.section1"))
-		d.field(d.t("pdf.field.102"), "102", f.INN)
-		d.field(d.t("pdf.field.103"), "103", f.Name)
-		d.field(d.t("pdf.field.104"), "104", f.OfficeCode+" "+f.OfficeName)
-		d.field(d.t("pdf.field.106"), "106", f.PassportDisplay)
-		// The Guide prints this row with the number 103 as well; it has no number of its own.
-		d.field(d.t("pdf.field.address"), "", f.Address)
-		d.section(d.t("pdf.section2"))
-		d.field(d.t("pdf.field.297"), "297", f.Signatory)
-		d.field(d.t("pdf.field.300"), "300", bishkek(f.FilledAt))
+		d.section(d.t("web.form.section1"))
+		d.field(d.t("web.field.102"), "102", f.INN)
+		d.field(d.t("web.field.103"), "103", f.Name)
+		d.field(d.t("web.field.104"), "104", f.OfficeCode+" "+f.OfficeName)
+		d.field(d.t("web.field.106"), "106", f.PassportDisplay)
+		// The Guide prints this row with the number 103 again; it has no number of its own.
+		d.field(d.t("web.field.address"), noNumber, f.Address)
+		d.section(d.t("web.form.section2"))
+		d.field(d.t("web.field.297"), "297", f.Signatory)
+		d.field(d.t("web.field.300"), "300", bishkek(f.FilledAt))
 		d.Ln(3)
 		d.font("sans", "", 9)
-		body := "pdf.application.body.access"
-		if f.Kind == string(kabinet.KindAnnulment) {
-			body = "pdf.application.body.annulment"
-		}
-		d.MultiCell(textW, 4.5, d.t(body), "", "L", false)
+		d.MultiCell(textW, 4.5, d.t(bodyKey), "", "L", false)
 		d.Ln(4)
-		d.signatureLine(d.t("pdf.signature.subject"))
-		if f.Receipt != nil {
-			d.receipt(*f.Receipt)
-		} else {
-			d.font("sans", "", 8)
-			d.MultiCell(textW, 4, d.t("pdf.application.note"), "", "L", false)
-		}
+		d.signature(d.t("print.signature"))
+		d.acceptance(f.Receipt)
+		d.Ln(2)
+		d.font("sans", "", 8)
+		d.MultiCell(textW, 4, d.t("print.note"), "", "L", false)
 	}
 	return d.Output(w)
 }
 
-func (d *doc) receipt(r Receipt) {
+// noNumber stands in the number column of a row the form gives no number (the address).
+const noNumber = "—"
+
+// signature prints "label ________": the one thing the subject writes by hand (Reg §4).
+func (d *doc) signature(label string) {
+	d.font("sans", "", 9)
+	w := d.GetStringWidth(label) + 3
+	d.CellFormat(w, 8, label, "", 0, "L", false, 0, "")
+	x, y := d.GetX(), d.GetY()
+	d.Line(x, y+7, x+80, y+7)
+	d.Ln(10)
+}
+
+// acceptance prints the office's acceptance box (Reg §7, §19): the office, the officer
+// who received, the date and time, a signature and the stamp. Without a Receipt the
+// lines are blank for the office to fill on paper; with one, the recorded values.
+func (d *doc) acceptance(r *Receipt) {
+	const pad, rowH = 3.0, 7.5
+	const h = 2*pad + 6 + 4*rowH
 	d.Ln(2)
 	x, y := d.GetX(), d.GetY()
+	if y+h > 297-margin {
+		d.AddPage()
+		x, y = d.GetX(), d.GetY()
+	}
 	d.SetLineWidth(0.5)
-	d.Rect(x, y, textW, 30, "D")
+	d.Rect(x, y, textW, h, "D")
 	d.SetLineWidth(0.2)
-	d.SetXY(x+2, y+2)
+	d.SetXY(x+pad, y+pad)
 	d.font("sans", "B", 10)
-	d.CellFormat(textW-4, 5, d.t("pdf.receipt.title"), "", 2, "L", false, 0, "")
+	d.CellFormat(textW-2*pad, 6, d.t("print.mark.title"), "", 2, "L", false, 0, "")
+
+	labels := []string{d.t("print.mark.office"), d.t("print.mark.officer"), d.t("print.mark.at"), d.t("print.mark.signature")}
+	values := make([]string, 3)
+	if r != nil {
+		values = []string{r.OfficeCode + " " + r.OfficeName, r.Officer, bishkek(r.ReceivedAt)}
+	}
 	d.font("sans", "", 9)
-	d.CellFormat(textW-4, 5, d.t("pdf.receipt.office")+": "+r.OfficeCode+" "+r.OfficeName, "", 2, "L", false, 0, "")
-	d.CellFormat(textW-4, 5, d.t("pdf.receipt.officer")+": "+r.Officer, "", 2, "L", false, 0, "")
-	d.CellFormat(textW-4, 5, d.t("pdf.receipt.at")+": "+bishkek(r.ReceivedAt), "", 2, "L", false, 0, "")
-	d.CellFormat(textW-4, 6, d.t("pdf.receipt.signature")+" ____________________   "+d.t("pdf.stamp"), "", 2, "L", false, 0, "")
-	d.SetXY(x, y+32)
+	labelW := 0.0
+	for _, l := range labels {
+		labelW = max(labelW, d.GetStringWidth(l+":")+3)
+	}
+	right := x + textW - pad
+	for i, l := range labels {
+		ry := y + pad + 6 + float64(i)*rowH
+		d.SetXY(x+pad, ry)
+		d.font("sans", "", 9)
+		d.CellFormat(labelW, rowH, l+":", "", 0, "L", false, 0, "")
+		lx := x + pad + labelW
+		switch {
+		case i < len(values) && values[i] != "":
+			d.font("sans", "B", 10)
+			d.CellFormat(right-lx, rowH, values[i], "", 0, "L", false, 0, "")
+		case i == len(labels)-1: // the signature, and the stamp beside it
+			stamp := d.t("print.mark.stamp")
+			d.Line(lx, ry+rowH-1.5, lx+70, ry+rowH-1.5)
+			d.SetXY(lx+75, ry)
+			d.CellFormat(right-lx-75, rowH, stamp, "", 0, "L", false, 0, "")
+		default:
+			d.Line(lx, ry+rowH-1.5, right, ry+rowH-1.5)
+		}
+	}
+	d.SetXY(x, y+h)
 }
 
 // Decision renders the decision in two copies (ACC-8, Reg §10, §11).
@@ -299,10 +355,10 @@ func Decision(w io.Writer, f DecisionForm) error {
 		d.CellFormat(textW/2, 6, d.t("pdf.decision.number")+" "+f.Number, "", 0, "L", false, 0, "")
 		d.CellFormat(textW/2, 6, bishkek(f.DecidedAt), "", 1, "R", false, 0, "")
 		d.Ln(2)
-		d.field(d.t("pdf.decision.office"), "104", f.OfficeCode+" "+f.OfficeName)
+		d.field(d.t("pdf.field.104"), "104", f.OfficeCode+" "+f.OfficeName)
 		d.field(d.t("pdf.field.102"), "102", f.INN)
 		d.field(d.t("pdf.field.103"), "103", f.Name)
-		d.field(d.t("pdf.decision.application"), "", groupCode(f.ApplicationCode))
+		d.field(d.t("web.code.label"), noNumber, groupCode(f.ApplicationCode))
 		d.Ln(3)
 		d.font("sans", "", 10)
 		d.MultiCell(textW, 5, d.t(titleKey+".body"), "", "L", false)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"os"
 	"testing"
+	"time"
 
+	"kabinet"
 	"kabinet/i18n"
 )
 
@@ -15,6 +17,39 @@ func TestRenderSamples(t *testing.T) {
 		t.Skip("PDF_SAMPLES not set")
 	}
 	for _, lang := range i18n.Langs {
+		for _, kind := range []string{"access", "annulment"} {
+			var buf bytes.Buffer
+			f := guideForm(lang)
+			f.Kind = kind
+			if err := Application(&buf, f); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(dir+"/application-"+kind+"-"+string(lang)+".pdf", buf.Bytes(), 0o644)
+		}
+		var app bytes.Buffer
+		rf := guideForm(lang)
+		rf.Receipt = &Receipt{OfficeCode: "038", OfficeName: "Нарынский р-н", Officer: "Осмонов Талант Бакирович",
+			ReceivedAt: time.Date(2019, 2, 22, 12, 5, 0, 0, kabinet.Bishkek)}
+		if err := Application(&app, rf); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(dir+"/application-received-"+string(lang)+".pdf", app.Bytes(), 0o644)
+		for _, outcome := range []string{"granted", "refused"} {
+			var buf bytes.Buffer
+			d := DecisionForm{Number: "038-2026-000001", Kind: "access", Outcome: outcome, ApplicationCode: "7K3M9PQR2XY4", INN: "11705198700772",
+				Name: "Кашкариева Жазгул Бейшенбековна", OfficeCode: "038", OfficeName: "Нарынский р-н", Officer: "Осмонов Талант Бакирович",
+				DecidedAt: time.Date(2026, 11, 23, 9, 12, 0, 0, kabinet.Bishkek), VerificationCode: "Q4W8E2R6T1",
+				VerifyURL: "https://kabinet.test/verify?number=038-2026-000001&code=Q4W8E2R6T1", Lang: lang}
+			if outcome == "granted" {
+				d.Login = "np4k7m2x9q"
+			} else {
+				d.Ground = "no_registration"
+			}
+			if err := Decision(&buf, d); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(dir+"/decision-"+outcome+"-"+string(lang)+".pdf", buf.Bytes(), 0o644)
+		}
 		var a, b bytes.Buffer
 		if err := Report(&a, sti161(lang, 50)); err != nil {
 			t.Fatal(err)

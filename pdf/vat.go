@@ -66,7 +66,7 @@ func VATDecision(w io.Writer, f VATDecisionForm) error {
 		d.CellFormat(textW/2, 6, d.t("pdf.decision.number")+" "+f.Number, "", 0, "L", false, 0, "")
 		d.CellFormat(textW/2, 6, bishkek(f.DecidedAt), "", 1, "R", false, 0, "")
 		d.Ln(2)
-		d.field(d.t("pdf.decision.office"), "104", f.OfficeCode+" "+f.OfficeName)
+		d.field(d.t("pdf.field.104"), "104", f.OfficeCode+" "+f.OfficeName)
 		d.field(d.t("pdf.field.102"), "102", f.INN)
 		d.field(d.t("pdf.field.103"), "103", f.Name)
 		if f.ApplicationCode != "" {

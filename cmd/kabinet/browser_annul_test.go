@@ -233,7 +233,7 @@ func annulByApplication(t *testing.T, s *annulSetup) {
 		shot(t, s.subject, "07-annul-print")
 		copies, err := chromedp.Run(s.subject, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.form-copy')].map(c =>
 			c.querySelector('.code-big').innerText + '|' + c.querySelector('.copy-title').innerText + '|' + (c.querySelector('.qr-box svg') ? 'qr' : ''))`))
-		want := ident.FormatCode(code) + "|" + i18n.T(i18n.RU, "web.annul.title") + "|qr"
+		want := ident.FormatCode(code) + "|" + i18n.T(i18n.RU, "print.title.annulment") + "|qr"
 		if err != nil || len(copies) != 2 || copies[0] != want || copies[1] != want {
 			t.Fatalf("ANN-1 ACC-4 two copies with the code and its QR: %q (%v), want %q", copies, err, want)
 		}
