@@ -142,10 +142,10 @@ func TestFilingPages(t *testing.T) {
 						p.has(t, `value="`+kept+`"`, `value="900000"`, "996 312 123456")
 						p.hasNot(t, legalPW)
 						if b == tp {
-							p.has(t, `<html lang="ru">`, "Ошибок входного контроля")
+							p.has(t, `<html lang="ru">`, "Входной контроль: ")
 						} else {
 							p.has(t, `<html lang="ky">`)
-							p.hasNot(t, "Ошибок входного контроля")
+							p.hasNot(t, "Входной контроль: ")
 						}
 						if tc.rule != "" {
 							msg := ru(tc.rule, "cell", "203", "value", kept)

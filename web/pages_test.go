@@ -416,7 +416,7 @@ func TestPagesOffice(t *testing.T) {
 			st.has(t, "Доступ предоставлен", number)
 
 			b := officer.get(t, "/office/").expect(t, 200, "")
-			b.has(t, `<span class="stat-n">1</span> решений принято`, `<span class="stat-n">1</span> с нарушением срока`)
+			b.has(t, `<span class="stat-n">1</span> решение принято`, `<span class="stat-n">1</span> с нарушением срока`)
 		})
 		t.Run("ACC-8 the public verification page shows what the paper shows", func(t *testing.T) {
 			d, _ := e.db.Decision(context.Background(), number)
@@ -519,11 +519,11 @@ func TestPagesSignIn(t *testing.T) {
 		login := d.Login
 
 		t.Run("PWD-3 three wrong passwords lock; the message says until when, in both languages", func(t *testing.T) {
-			subject.get(t, "/login").expect(t, 200, "").has(t, "После 3 неверных попыток ввода пароля подряд вход блокируется на 20 минут")
+			subject.get(t, "/login").expect(t, 200, "").has(t, "После 3-й неверной попытки ввода пароля подряд вход блокируется на 20 минут")
 			p := subject.post(t, "/login", "login", login, "password", "Неверно1!").expect(t, 401, "")
-			p.has(t, "Неверный логин или пароль", "Осталось попыток до блокировки: 2", `value="`+login+`"`)
+			p.has(t, "Неверный логин или пароль", "До блокировки осталось 2 попытки.", `value="`+login+`"`)
 			p.hasNot(t, "Неверно1!")
-			subject.post(t, "/login", "login", login, "password", "Неверно2!").expect(t, 401, "").has(t, "Осталось попыток до блокировки: 1")
+			subject.post(t, "/login", "login", login, "password", "Неверно2!").expect(t, 401, "").has(t, "До блокировки осталась 1 попытка.")
 			until := e.clock.Now().Add(20 * time.Minute).In(kabinet.Bishkek).Format("15:04")
 			subject.post(t, "/login", "login", login, "password", "Неверно3!").expect(t, 423, "").has(t, "Вход временно заблокирован", until)
 			p = subject.post(t, "/login", "login", login, "password", pagePassword).expect(t, 423, "")
@@ -545,7 +545,7 @@ func TestPagesSignIn(t *testing.T) {
 				"Неверный пароль — вход заблокирован", "Доступ предоставлен: решение № "+d.Number, "Вход был заблокирован",
 				`action="/logout"`, `action="/cabinet/end-others"`, `href="/password"`)
 			subject.post(t, "/cabinet/end-others").expect(t, 303, "/cabinet?m=ended&n=0")
-			subject.get(t, "/cabinet?m=ended&n=0").expect(t, 200, "").has(t, "Завершено других сеансов: 0")
+			subject.get(t, "/cabinet?m=ended&n=0").expect(t, 200, "").has(t, "Завершено 0 других сеансов.")
 		})
 		t.Run("PWD-5 change the password at any time on the Guide's screen", func(t *testing.T) {
 			p := subject.get(t, "/password").expect(t, 200, "")
