@@ -283,3 +283,45 @@ func TestI18N1WalkCatchesMistakes(t *testing.T) {
 		t.Errorf("the walk reported a correct message:\n%s", got)
 	}
 }
+
+// One thing has one name in every catalog, web and PDF alike: the variant on
+// the left is written as the one on the right.
+var oneTerm = map[Lang][]struct{ variant, term string }{
+	RU: {
+		{`(?i)отчет`, "отчёт (the catalogs write ё)"},
+		{`(?i)уточненн`, "уточнённый"},
+		{`(^|[^а-яё])[Ее]ще($|[^а-яё])`, "ещё"},
+		{`(?i)тип отчёта`, "вид отчёта (cell 001)"},
+		{`(^|[^а-яё])[Пп]ол[еяю] \d`, "ячейка N, as the Guide numbers the boxes of a form"},
+		{`время бишкекское`, "время Бишкека"},
+		{`Своевременность`, "Соблюдение срока"},
+	},
+	KY: {
+		{`СТ ИНН`, "СТнын ИНН"},
+		{`\d-талаа`, "N-уяча, as the web form numbers its boxes"},
+		{`документтик`, "документалдык"},
+		{`(?i)ликвидациялык`, "жоюу (the report's type)"},
+		{`(?i)кирүү текшерүү`, "кириш көзөмөлү (input control)"},
+		{`ӨКМ алдындагы`, "КР Өкмөтүнө караштуу"},
+		{`(?i)арыз ээсинин`, "арыз берүүчүнүн"},
+		{`Чечимдин датасы`, "Чечимдин күнү"},
+		{`(?i)цифра`, "сан"},
+		{`(?i)өз убагында`, "мөөнөтүндө"},
+	},
+}
+
+func TestI18N1OneTermForOneThing(t *testing.T) {
+	c := Default()
+	for lang, pairs := range oneTerm {
+		for _, p := range pairs {
+			re := regexp.MustCompile(p.variant)
+			for _, key := range c.Keys(lang) {
+				c.msgs[lang][key].leaves(func(text string, _ []string) {
+					if m := re.FindString(text); m != "" {
+						t.Errorf("%s %s: «%s» — write %s", lang, key, m, p.term)
+					}
+				})
+			}
+		}
+	}
+}

@@ -189,7 +189,7 @@ func TestReportPDF(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := flat(text(t, buf.Bytes()))
-		for _, w := range []string{"FORM STI-155_1", "ПРЕДВАРИТЕЛЬНАЯ ФОРМА", "Представлен в срок", "УТОЧНЕННЫЙ", "Строк нет"} {
+		for _, w := range []string{"FORM STI-155_1", "ПРЕДВАРИТЕЛЬНАЯ ФОРМА", "Представлен в срок", "УТОЧНЁННЫЙ", "Строк нет"} {
 			if !strings.Contains(s, w) {
 				t.Errorf("%q missing", w)
 			}
