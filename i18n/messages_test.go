@@ -325,3 +325,88 @@ func TestI18N1OneTermForOneThing(t *testing.T) {
 		}
 	}
 }
+
+// What real messages say with each of the walk's numbers, in both languages.
+func TestI18N1ExpectedRenders(t *testing.T) {
+	c := Default()
+	forms := func(format string, words ...string) []string {
+		out := make([]string, len(words))
+		for i, w := range words {
+			out[i] = fmt.Sprintf(format, walkNumbers[i], w)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		lang  Lang
+		key   string
+		param string
+		kv    []string
+		shown bool     // the page prints the number itself, before the message
+		want  []string // for 0, 1, 2, 5, 11, 21, 101
+	}{
+		{RU, "web.board.today.decisions", "n", nil, true,
+			forms("%d %s", "решений принято", "решение принято", "решения принято", "решений принято", "решений принято", "решение принято", "решение принято")},
+		{RU, "web.board.access", "minutes", nil, false,
+			forms("Доступ: решение в течение %d %s после приёма", "минут", "минуты", "минут", "минут", "минут", "минуты", "минуты")},
+		{RU, "web.board.annulments", "days", nil, false,
+			forms("Аннулирование: в течение %d %s", "календарных дней", "календарного дня", "календарных дней", "календарных дней", "календарных дней", "календарного дня", "календарного дня")},
+		{RU, "web.vat.board.lead", "days", nil, false,
+			forms("Срок решения — %d %s после подачи заявления.", "календарных дней", "календарный день", "календарных дня", "календарных дней", "календарных дней", "календарный день", "календарный день")},
+		{RU, "web.login.attempts_left", "n", nil, false,
+			forms("До блокировки %[2]s.", "осталось 0 попыток", "осталась 1 попытка", "осталось 2 попытки", "осталось 5 попыток", "осталось 11 попыток", "осталась 21 попытка", "осталась 101 попытка")},
+		{RU, "web.notice.sessions_ended", "n", nil, false,
+			[]string{"Завершено 0 других сеансов.", "Завершён 1 другой сеанс.", "Завершено 2 других сеанса.", "Завершено 5 других сеансов.", "Завершено 11 других сеансов.", "Завершён 21 другой сеанс.", "Завершён 101 другой сеанс."}},
+		{RU, "filing.errors.title", "n", nil, false,
+			forms("Входной контроль: %d %s", "ошибок", "ошибка", "ошибки", "ошибок", "ошибок", "ошибка", "ошибка")},
+		{RU, "error.rate_limited", "retry_after", nil, false,
+			forms("Слишком много запросов. Повторите через %d %s.", "секунд", "секунду", "секунды", "секунд", "секунд", "секунду", "секунду")},
+		{RU, "password.rule.min_length", "n", nil, false,
+			forms("Пароль должен быть не менее %d %s", "символов", "символа", "символов", "символов", "символов", "символа", "символа")},
+		{RU, "form.rule.too_few_rows", "min", nil, false,
+			forms("В таблице должно быть не менее %d %s.", "строк", "строки", "строк", "строк", "строк", "строки", "строки")},
+		{RU, "web.password.must", "months", nil, false,
+			forms("Вы были неактивны более %d %s. Прежде чем продолжить работу, необходимо сменить пароль: введите текущий пароль, новый пароль, подтвердите его и задайте кодовое слово.", "месяцев", "месяца", "месяцев", "месяцев", "месяцев", "месяца", "месяца")},
+		{RU, "web.login.lock_rule", "minutes", []string{"n", "3"}, false,
+			forms("После 3-й неверной попытки ввода пароля подряд вход блокируется на %d %s; по истечении этого времени блокировка снимается автоматически.", "минут", "минуту", "минуты", "минут", "минут", "минуту", "минуту")},
+		{RU, "web.unit.times", "n", nil, true, forms("%d %s", "раз", "раза", "раз", "раз", "раз", "раза", "раза")},
+		{KY, "web.vat.apply.quantity.hint", "max", nil, false,
+			forms("Бүтүн сан, 1ден %d%s чейин.", "гө", "ге", "ге", "ке", "ге", "ге", "ге")},
+		{KY, "web.policy.range", "max", []string{"min", "8", "unit", "белги"}, false,
+			forms("8ден %d%s чейин белги.", "гө", "ге", "ге", "ке", "ге", "ге", "ге")},
+		{KY, "web.login.attempts_left", "n", nil, false, forms("Бөгөттөлгөнгө чейин %d %s калды.", "аракет", "аракет", "аракет", "аракет", "аракет", "аракет", "аракет")},
+		{KY, "web.board.access", "minutes", nil, false,
+			forms("Жеткиликтүүлүк: кабыл алынгандан кийин %d %s ичинде чечим", "мүнөттүн", "мүнөттүн", "мүнөттүн", "мүнөттүн", "мүнөттүн", "мүнөттүн", "мүнөттүн")},
+		{KY, "filing.errors.title", "n", nil, false, forms("Кириш көзөмөлү: %d %s", "ката", "ката", "ката", "ката", "ката", "ката", "ката")},
+	} {
+		for i, n := range walkNumbers {
+			kv := append([]string{tc.param, strconv.Itoa(n)}, tc.kv...)
+			got := c.T(tc.lang, tc.key, kv...)
+			if tc.shown {
+				got = fmt.Sprintf("%d %s", n, got)
+			}
+			if got != tc.want[i] {
+				t.Errorf("%s %s with %s=%d:\n got %q\nwant %q", tc.lang, tc.key, tc.param, n, got, tc.want[i])
+			}
+		}
+	}
+	// The examples of issue 14: a range, and a time.
+	for _, tc := range []struct {
+		lang     Lang
+		key      string
+		kv       []string
+		contains string
+	}{
+		{KY, "web.policy.range", []string{"min", "8", "max", "64", "unit", "белги"}, "8ден 64кө чейин белги."},
+		{KY, "web.policy.range", []string{"min", "1", "max", "1440", "unit", "мүнөт"}, "1ден 1440ка чейин мүнөт."},
+		{KY, "error.account_locked", []string{"locked_until_local", "19:42"}, "19:42ден кийин"},
+		{KY, "error.account_locked", []string{"locked_until_local", "19:00"}, "19:00дан кийин"},
+		{KY, "error.account_locked", []string{"locked_until_local", "15:04"}, "15:04төн кийин"},
+		{KY, "error.invalid_number", nil, "1ден 9999999га чейин"},
+		{RU, "web.policy.range", []string{"min", "1", "max", "21", "unit", c.T(RU, "web.unit.minutes", "n", "21")}, "От 1 до 21 минуты."},
+		{RU, "web.policy.range", []string{"min", "1", "max", "1440", "unit", c.T(RU, "web.unit.minutes", "n", "1440")}, "От 1 до 1440 минут."},
+	} {
+		if got := c.T(tc.lang, tc.key, tc.kv...); !strings.Contains(got, tc.contains) {
+			t.Errorf("%s %s %v = %q, want it to say %q", tc.lang, tc.key, tc.kv, got, tc.contains)
+		}
+	}
+}
