@@ -32,6 +32,12 @@ func (s *Server) bodyLimit(r *http.Request) int64 {
 		(strings.Contains(p, "/filings") || strings.HasPrefix(p, "/api/v1/office/forms") || strings.HasPrefix(p, "/office/forms")) {
 		return MaxUploadBytes + 64<<10
 	}
+	if r.Method == http.MethodPost && (p == "/office/registry" || p == "/api/v1/office/registry/imports") {
+		return s.cfg.MaxRegistryBytes + 64<<10 // a registry file (office_registry.go)
+	}
+	if r.Method == http.MethodPost && p == "/office/offices/import" {
+		return maxOfficesFile + 64<<10
+	}
 	return s.cfg.MaxBodyBytes
 }
 

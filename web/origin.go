@@ -101,6 +101,8 @@ func (s *Server) checkOrigin(deny, next http.Handler) http.Handler {
 var uploadCalls = map[string]bool{
 	"POST /api/v1/filings":      true,
 	"POST /api/v1/office/forms": true,
+	// a registry file (office_registry.go)
+	"POST /api/v1/office/registry/imports": true,
 }
 
 // requireJSON answers 415 unsupported_media_type to an API call with a body that is not

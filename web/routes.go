@@ -76,7 +76,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.api(mux, "GET /api/v1/office/filings/{number}/receipt.pdf", s.apiOfficeFilingReceiptPDF)
 	s.api(mux, "GET /api/v1/office/non-filers", s.apiOfficeNonFilers)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
-	s.vatRoutes(mux) // VAT invoice series and numbers: calls and pages (api_vat.go)
+	s.vatRoutes(mux)        // VAT invoice series and numbers: calls and pages (api_vat.go)
+	s.supervisorRoutes(mux) // offices, officers, registry upload, audit viewer: pages and calls (office_sup.go)
 	s.pageRoutes(mux)
 	s.api(mux, "/api/v1/", func(w http.ResponseWriter, r *http.Request) error {
 		return kabinet.Errorf(kabinet.KindNotFound, "not_found", "no such API call: %s %s", r.Method, r.URL.Path)

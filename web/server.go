@@ -37,6 +37,12 @@ type Config struct {
 	MaxBodyBytes int64
 	// RequestTimeout is every request's deadline (DefaultRequestTimeout when zero).
 	RequestTimeout time.Duration
+	// MaxRegistryBytes bounds a registry file a supervisor uploads in the back office
+	// (DefaultMaxRegistryBytes when zero).
+	MaxRegistryBytes int64
+	// Instance names this instance among those sharing the database (the host's name
+	// when empty): a job it ran is marked interrupted when it starts again.
+	Instance string
 }
 
 // DefaultRequestTimeout is a request's deadline unless configured.
@@ -67,6 +73,8 @@ type Server struct {
 	// forms is the report form catalogue; formsSync when it last read the loaded versions.
 	forms     *form.Catalog
 	formsSync formsState
+	// jobs runs the back office's background jobs (office_jobs.go).
+	jobs *jobRunner
 }
 
 // New builds the server and its routes.
@@ -76,6 +84,9 @@ func New(cfg Config, d Deps) *Server {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.MaxRegistryBytes <= 0 {
+		cfg.MaxRegistryBytes = DefaultMaxRegistryBytes
 	}
 	if d.Clock == nil {
 		d.Clock = kabinet.SystemClock{}
@@ -91,6 +102,7 @@ func New(cfg Config, d Deps) *Server {
 	if err := s.LoadFormVersions(context.Background()); err != nil {
 		s.log.Warn("form catalogue: loaded versions unread", slog.String("error", err.Error()))
 	}
+	s.jobs = newJobRunner(s.db, s.log, cfg.Instance)
 	s.metrics = newMetrics(s)
 	mux := http.NewServeMux()
 	s.routes(mux)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -38,6 +39,8 @@ type serverFlags struct {
 	requestTimeout  time.Duration
 	janitorInterval time.Duration
 	connsPerClient  int
+	// issue 14, point 9: the largest registry file a supervisor uploads, MiB
+	registryMiB int64
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultAddr string) {
@@ -56,6 +59,7 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultAddr string) {
 	fs.DurationVar(&f.requestTimeout, "request-timeout", web.DefaultRequestTimeout, "every request's deadline; on PostgreSQL also each statement's and lock wait's")
 	fs.DurationVar(&f.janitorInterval, "janitor-interval", 10*time.Minute, "how often expired sign-in counts, sessions, rate-limit windows and old sign-in history are pruned")
 	fs.IntVar(&f.connsPerClient, "max-conns-per-client", 64, "open connections one TCP peer address may hold (a proxy counts as one); 0: no cap")
+	fs.Int64Var(&f.registryMiB, "registry-upload-max", web.DefaultMaxRegistryBytes>>20, "largest registry file a supervisor may upload in the back office, MiB (larger: kabinet registry import)")
 }
 
 func (f *serverFlags) hasher() (*password.Hasher, error) {
@@ -165,7 +169,11 @@ func newApp(ctx context.Context, f serverFlags, clock kabinet.Clock, stdout, std
 	}
 	a.pubLn = web.LimitConnsPerClient(a.pubLn, f.connsPerClient)
 	a.janitorEvery = f.janitorInterval
-	a.web = web.New(web.Config{SecureCookies: f.secureCookies, TrustedProxies: trusted, BaseURL: a.baseURL, RequestTimeout: f.requestTimeout},
+	// The instance is named by its host and address: a background job it ran is marked
+	// interrupted when it starts again (web.Config.Instance).
+	host, _ := os.Hostname()
+	a.web = web.New(web.Config{SecureCookies: f.secureCookies, TrustedProxies: trusted, BaseURL: a.baseURL, RequestTimeout: f.requestTimeout,
+		MaxRegistryBytes: f.registryMiB << 20, Instance: host + " " + a.pubLn.Addr().String()},
 		web.Deps{DB: db, Hasher: h, Clock: clock, Log: logger})
 	// Slow clients cannot pin the server: every phase of a connection has a deadline
 	// of at most 30 s (issue 12, point 16), and one address holds at most
@@ -209,6 +217,11 @@ func (a *app) serve(ctx context.Context) error {
 		if serr := a.ops.Shutdown(sctx); serr != nil {
 			a.log.Error("shutdown: operations server", slog.String("error", serr.Error()))
 		}
+	}
+	// Background jobs (a registry import) stop and record themselves interrupted
+	// before the database closes.
+	if jerr := a.web.Close(sctx); jerr != nil {
+		a.log.Error("shutdown: background jobs", slog.String("error", jerr.Error()))
 	}
 	if cerr := a.db.Close(); cerr != nil {
 		a.log.Error("shutdown: close the database", slog.String("error", cerr.Error()))

@@ -166,12 +166,39 @@
     });
   }
 
+  // A running job's page (office_job.html) reloads its report in place until the job
+  // ends (without the script a <noscript> refresh does it); a change of state is told
+  // to screen readers through a live region outside the part replaced.
+  function jobPoll() {
+    var el = document.querySelector("[data-poll]");
+    if (!el || !el.id || !window.fetch || !window.DOMParser) { return; }
+    var every = parseInt(el.getAttribute("data-poll"), 10) || 2000;
+    var live = document.getElementById(el.id + "-live");
+    function stateOf(node) { var s = node.querySelector(".job-state"); return s ? s.textContent : ""; }
+    function tick() {
+      fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (r) {
+        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        return r.text();
+      }).then(function (html) {
+        var next = new DOMParser().parseFromString(html, "text/html").getElementById(el.id);
+        if (!next) { return; }
+        var before = stateOf(el);
+        el.parentNode.replaceChild(document.importNode(next, true), el);
+        el = document.getElementById(next.id);
+        if (live && stateOf(el) !== before) { live.textContent = stateOf(el); }
+        if (el.hasAttribute("data-poll")) { setTimeout(tick, every); }
+      }).catch(function () { setTimeout(tick, every * 2); });
+    }
+    setTimeout(tick, every);
+  }
+
   function start() {
     passwordToggles();
     passwordRules();
     innLookup();
     timers();
     printButtons();
+    jobPoll();
     focusErrors();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
