@@ -9,8 +9,8 @@ package web
 // middleware's cross-origin check, and every act is audited by the store.
 
 import (
-	"fmt"
 	"net/http"
+	"strconv"
 
 	"kabinet/store"
 )
@@ -72,5 +72,11 @@ func (v *view) StaffOf(actor string) string {
 	return actor
 }
 
-// MiB words a size in bytes as mebibytes with one decimal.
-func (v *view) MiB(n int64) string { return fmt.Sprintf("%.1f", float64(n)/(1<<20)) }
+// Bytes writes a count of bytes with its thousands apart (no-break spaces): 1 048 576.
+func (v *view) Bytes(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "\u00a0" + s[i:]
+	}
+	return s
+}

@@ -236,7 +236,7 @@ func TestSupervisorPages(t *testing.T) {
 			e.db.ReportJob(context.Background(), held.ID, store.JobProgress{Total: 1000, Done: 400, Read: 40, Loaded: 39, Rejected: 1,
 				Lines: []store.JobLine{{Line: 7, Reason: "inn: bad"}}})
 			p = sup.get(t, fmt.Sprintf("/office/registry/jobs/%d", held.ID)).expect(t, 200, "")
-			p.has(t, `<noscript><meta http-equiv="refresh" content="3"></noscript>`, `data-poll="2000"`, "Выполняется", `value="40"`, "Выполнено: 40 %")
+			p.has(t, `<noscript><meta http-equiv="refresh" content="3"></noscript>`, `data-poll="2000"`, "Выполняется", `value="40"`, "Выполнено: 40 %", "1\u00a0000", "big.csv")
 			sup.upload(t, "/office/registry", "file", "r.csv", supRegistry).expect(t, 409, "").has(t, "уже выполняется")
 			e.db.FinishJob(context.Background(), held.ID, store.JobProgress{Total: 1000, Done: 1000}, store.JobOutcome{State: store.JobDone})
 		})
