@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"kabinet"
 )
 
 // loginData is the sign-in page's data.
@@ -14,9 +16,21 @@ func (s *Server) loginView(r *http.Request) *view {
 	return v
 }
 
+// pageLogin: GET /login, where «Вход в кабинет» leads. A live session goes on to the
+// cabinet. A cookie whose session has ended (idle, past its end, signed out elsewhere)
+// is cleared, and the page says nothing about it: the person came to sign in. Only
+// a cabinet page the session ended under says so, by sending here with ?m=expired
+// (issue 14, point 10).
 func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
-	if _, _, err := s.taxpayerSession(r, true); err == nil {
+	_, _, err := s.taxpayerSession(r, true)
+	if err == nil {
 		return seeOther(w, r, "/cabinet")
+	}
+	switch kabinet.ErrorCode(err) {
+	case "session_expired", "not_signed_in", "account_not_found":
+		if s.token(r, "taxpayer") != "" {
+			s.clearSessionCookie(w, "taxpayer")
+		}
 	}
 	v := s.loginView(r)
 	v.noticeFrom(r)

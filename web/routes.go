@@ -151,6 +151,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 // page registers a page handler; an error it returns is shown as an error page.
 func (s *Server) page(mux *http.ServeMux, pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		r = withSessionMemo(r)
 		if s.mustChangeElsewhere(r) {
 			http.Redirect(w, r, "/password", http.StatusSeeOther)
 			return

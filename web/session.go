@@ -40,10 +40,41 @@ func (s *Server) token(r *http.Request, principal string) string {
 	return c.Value
 }
 
+// sessionMemo holds a page request's look-up of its taxpayer session, so every look-up
+// in the request sees what the first saw. The store deletes a session it finds expired,
+// so without it the page after the must-change check (mustChangeElsewhere) would find
+// no session and say «sign in first» where the session had expired (issue 14, point 10).
+type sessionMemo struct {
+	done bool
+	sess store.Session
+	err  error
+}
+
+type sessionMemoKey struct{}
+
+// withSessionMemo gives r a memo of its taxpayer session look-up.
+func withSessionMemo(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), sessionMemoKey{}, &sessionMemo{}))
+}
+
+// taxpayerSessionByToken looks the request's taxpayer session up once per request with
+// a memo, at every call without one.
+func (s *Server) taxpayerSessionByToken(r *http.Request) (store.Session, error) {
+	m, _ := r.Context().Value(sessionMemoKey{}).(*sessionMemo)
+	if m != nil && m.done {
+		return m.sess, m.err
+	}
+	sess, err := s.db.SessionByToken(r.Context(), s.token(r, "taxpayer"))
+	if m != nil {
+		*m = sessionMemo{done: true, sess: sess, err: err}
+	}
+	return sess, err
+}
+
 // taxpayerSession returns the signed-in taxpayer's session and account. A session
 // that must change its password reaches nothing else (PWD-4, SEC-4) unless allowMustChange.
 func (s *Server) taxpayerSession(r *http.Request, allowMustChange bool) (store.Session, kabinet.Account, error) {
-	sess, err := s.db.SessionByToken(r.Context(), s.token(r, "taxpayer"))
+	sess, err := s.taxpayerSessionByToken(r)
 	if err != nil {
 		return sess, kabinet.Account{}, err
 	}
