@@ -37,24 +37,46 @@ const (
 	FilerRevenue = 1_250_000         // STI-091 2026-Q1 line 050 as first filed; the correction adds 50 000
 )
 
+// Case names a scenario of the demo: what its subject shows.
+type Case string
+
+// The demo's scenarios. The first five are the cases a newcomer meets first: the Guide's
+// own taxpayer applies, a liquidated registration is refused, the fraud mark bars a
+// grant, another office's subject is not the 038 officer's to decide, and a legal entity
+// signs through its head.
+const (
+	CaseGuide       Case = "guide"        // active individual of the Guide, office 038
+	CaseLiquidated  Case = "liquidated"   // the look-up refuses it: registration_liquidated
+	CaseFraud       Case = "fraud"        // granting access is barred: fraud_evidence
+	CaseOtherOffice Case = "other-office" // registered at 005: the 038 officer may not receive it (wrong_office)
+	CaseLegal       Case = "legal"        // a legal entity; field 297 is its head
+	CaseKyrgyzNames Case = "kyrgyz-names" // names written with Ң Ө Ү
+	CaseFiler       Case = "filer"        // an entrepreneur with filed reports and a cabinet account
+	CaseVATPayer    Case = "vat-payer"    // a VAT payer with assigned invoice numbers and a cabinet account
+)
+
 // Subject is one scenario of the demo and the ИНН that shows it.
 type Subject struct {
-	INN, What string
+	INN  string
+	Case Case
+	What string // printed beside the ИНН by `kabinet demo`
 	// Password is the cabinet password of a subject the demo gave an account (its
 	// login is issued by the grant and printed beside it); "" for the others.
 	Password string
 }
 
-// Subjects are the demo's scenarios, in the order `kabinet demo` prints them.
+// Subjects are the demo's scenarios, one ИНН each, in the order `kabinet demo` prints
+// them. A test signs in, looks up and applies with each printed ИНН to see it behaves
+// as its line says.
 var Subjects = []Subject{
-	{INN: GuideINN, What: "the Guide's taxpayer (038): applies for access as in the Guide; a declarant who must file STI-155"},
-	{INN: FilerINN, What: "filings (001, entrepreneur): STI-091 2026-Q1 accepted and corrected, STI-161 2026-01; later periods due", Password: FilerSecret},
-	{INN: VATPayerINN, What: fmt.Sprintf("VAT payer (001, legal entity): %d invoice numbers assigned", VATQuantity), Password: VATSecret},
-	{INN: LegalINN, What: "legal entity with its head (038), files STI-161"},
-	{INN: LiquidINN, What: "liquidated registration (002): refused"},
-	{INN: FraudINN, What: "fraud mark (038): granting access is barred (fraud_evidence)"},
-	{INN: KyrgyzINN, What: "names with Ң Ө Ү (038)"},
-	{INN: OtherOffINN, What: "another office (005): the 038 officer may not decide"},
+	{INN: GuideINN, Case: CaseGuide, What: "the Guide's taxpayer, an individual: apply for access as the Guide does (files STI-155)"},
+	{INN: LiquidINN, Case: CaseLiquidated, What: "liquidated registration: the look-up refuses it"},
+	{INN: FraudINN, Case: CaseFraud, What: "fraud mark: the officer may not grant access (fraud_evidence)"},
+	{INN: OtherOffINN, Case: CaseOtherOffice, What: "another office: not the 038 officer's to receive or decide"},
+	{INN: LegalINN, Case: CaseLegal, What: "legal entity: its head signs the application (files STI-161)"},
+	{INN: KyrgyzINN, Case: CaseKyrgyzNames, What: "names written with Ң Ө Ү"},
+	{INN: FilerINN, Case: CaseFiler, What: "entrepreneur with reports: STI-091 2026-Q1 filed and corrected, STI-161 2026-01", Password: FilerSecret},
+	{INN: VATPayerINN, Case: CaseVATPayer, What: fmt.Sprintf("VAT payer, a legal entity: %d invoice numbers assigned", VATQuantity), Password: VATSecret},
 }
 
 // StaffMember is a demo back-office account. The passwords are printed by

@@ -5,10 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"kabinet"
 	"kabinet/demo"
@@ -20,46 +23,65 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var f serverFlags
 	fs := newFlags("demo", stderr)
 	f.register(fs, "127.0.0.1:8080")
-	dir := fs.String("dir", "", "folder for the demo database (default: a new temporary folder)")
+	dir := fs.String("dir", "", "folder for the demo database, kept when the demo stops (default: a new temporary folder, removed when it stops)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	dbNote := "kept when the demo stops"
 	if *dir == "" {
 		d, err := os.MkdirTemp("", "kabinet-demo-")
 		if err != nil {
 			return err
 		}
-		*dir = d
+		*dir, dbNote = d, "removed when the demo stops"
+		// The folder the demo made goes when it stops, on Ctrl+C (SIGINT) or SIGTERM as
+		// on a failed start; a --dir the user gave is never removed.
+		defer func() {
+			if rerr := os.RemoveAll(d); rerr != nil {
+				fmt.Fprintf(stderr, "kabinet: remove the demo folder: %v\n", rerr)
+				return
+			}
+			fmt.Fprintf(stdout, "Removed the demo folder %s.\n", d)
+		}()
 	} else if err := os.MkdirAll(*dir, 0o700); err != nil {
 		return err
 	}
 	f.db = "sqlite:" + filepath.Join(*dir, "kabinet.db")
 	f.noMigrate = false
+	// A second demo beside a running one takes free ports instead of failing on the
+	// first one's (issue 14, point 10), and says so.
+	wantAddr, wantOps := f.addr, f.opsAddr
+	f.addr = freeIfTaken(f.addr)
+	if f.opsAddr != "" {
+		f.opsAddr = freeIfTaken(f.opsAddr)
+	}
 	a, err := newApp(ctx, f, kabinet.SystemClock{}, io.Discard, stderr)
 	if err != nil {
 		return err
 	}
+	var moved []string
+	if f.addr != wantAddr {
+		moved = append(moved, fmt.Sprintf("%s is in use (another demo?), so this one serves on %s", wantAddr, a.pubLn.Addr()))
+	}
+	if f.opsAddr != wantOps {
+		moved = append(moved, fmt.Sprintf("operations address %s is in use, so this one's is %s", wantOps, a.opsLn.Addr()))
+	}
 	if err := loadDemo(ctx, a.db); err != nil {
-		a.db.Close()
+		a.close()
+		if ctx.Err() != nil {
+			return nil // stopped (Ctrl+C) while loading: not a failure
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, `Kabinet demo — ИС «Кабинет налогоплательщика»
   open:      %s/
-  database:  %s
+  database:  %s (%s)
   ops:       %s
-  taxpayer from the Guide: ИНН %s (Кашкариева Жазгул Бейшенбековна, 038 Нарынский р-н)
-  subjects, one ИНН per scenario:
-`, a.baseURL, f.db, opsURL(a), demo.GuideINN)
-	for _, s := range demo.Subjects {
-		fmt.Fprintf(stdout, "    %s  %s\n", s.INN, s.What)
-		if s.Password != "" {
-			login := "?"
-			if acct, err := a.db.AccountByINN(ctx, s.INN); err == nil {
-				login = acct.Login
-			}
-			fmt.Fprintf(stdout, "                    cabinet sign-in: login %s, password %s\n", login, s.Password)
-		}
+`, a.baseURL, f.db, dbNote, opsURL(a))
+	for _, m := range moved {
+		fmt.Fprintf(stdout, "  note:      %s\n", m)
 	}
+	printSubjects(ctx, stdout, a.db)
 	fmt.Fprintf(stdout, "  staff sign-ins (back office at %s/office/):\n", a.baseURL)
 	for _, s := range demo.Staff {
 		office := "all offices"
@@ -70,6 +92,41 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintln(stdout, "Stop with Ctrl+C.")
 	return a.serve(ctx)
+}
+
+// printSubjects prints the demo's taxpayers, one ИНН per scenario, with the office the
+// registry gives each and, for those with an account, the cabinet sign-in.
+func printSubjects(ctx context.Context, w io.Writer, db *store.DB) {
+	fmt.Fprintf(w, "  demo taxpayers, one ИНН per scenario:\n    %-14s  %-6s  %s\n", "ИНН", "office", "scenario")
+	for _, s := range demo.Subjects {
+		office := "?"
+		if tp, err := db.Taxpayer(ctx, s.INN); err == nil {
+			office = tp.OfficeCode
+		}
+		fmt.Fprintf(w, "    %-14s  %-6s  %s\n", s.INN, office, s.What)
+		if s.Password != "" {
+			login := "?"
+			if acct, err := db.AccountByINN(ctx, s.INN); err == nil {
+				login = acct.Login
+			}
+			fmt.Fprintf(w, "    %-14s  %-6s  cabinet sign-in: login %s, password %s\n", "", "", login, s.Password)
+		}
+	}
+}
+
+// freeIfTaken returns addr, or the same host with port 0 (a free port the system picks)
+// when another process, a demo already running, listens on addr.
+func freeIfTaken(addr string) string {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		ln.Close()
+		return addr
+	}
+	host, _, serr := net.SplitHostPort(addr)
+	if !errors.Is(err, syscall.EADDRINUSE) || serr != nil {
+		return addr // newApp says what is wrong with it
+	}
+	return net.JoinHostPort(host, "0")
 }
 
 func opsURL(a *app) string {
