@@ -34,86 +34,11 @@ func rateLimited(now time.Time, start int64, window time.Duration) error {
 		With("retry_after", int(retry.Round(time.Second).Seconds()))
 }
 
-// rows is what the batch statements' readers need of *sql.Rows and pgx.Rows alike.
+// rows is what the look-up batch's readers need of *sql.Rows and pgx.Rows alike.
 type rows interface {
 	Next() bool
 	Scan(dest ...any) error
 	Err() error
-}
-
-// manyCounts is one statement that counts one event for each of keys (a key may
-// repeat), as count does for one; read turns its rows into each event's number in its
-// key's window and the window's start. Events of one key are numbered in the order given.
-type manyCounts struct {
-	query    string
-	args     []any
-	keys     []string
-	events   map[string]int
-	distinct int
-}
-
-func countsFor(d dialect, keys []string, now time.Time, window time.Duration) manyCounts {
-	c := manyCounts{keys: keys, events: make(map[string]int, len(keys))}
-	var distinct []string
-	for _, k := range keys {
-		if c.events[k] == 0 {
-			distinct = append(distinct, k)
-		}
-		c.events[k]++
-	}
-	c.distinct = len(distinct)
-	var q strings.Builder
-	c.args = make([]any, 0, 3*len(distinct)+2)
-	arg := func(v any) string {
-		c.args = append(c.args, v)
-		return d.param(len(c.args))
-	}
-	at, expired := ms(now), ms(now.Add(-window))
-	q.WriteString("INSERT INTO rate_limits (key, window_start, count) VALUES ")
-	for i, k := range distinct {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "(%s, %s, %s)", arg(k), arg(at), arg(c.events[k]))
-	}
-	// The parameters are numbered in the order they appear (SQLite's ? is positional).
-	fmt.Fprintf(&q, ` ON CONFLICT (key) DO UPDATE SET
-		count = CASE WHEN rate_limits.window_start <= %s THEN excluded.count ELSE rate_limits.count + excluded.count END,
-		window_start = CASE WHEN rate_limits.window_start <= %s THEN excluded.window_start ELSE rate_limits.window_start END
-		RETURNING key, count, window_start`, arg(expired), arg(expired))
-	c.query = q.String()
-	return c
-}
-
-func (c manyCounts) read(r rows) (positions []int, starts []int64, err error) {
-	type counted struct {
-		count int
-		start int64
-	}
-	got := make(map[string]counted, c.distinct)
-	for r.Next() {
-		var k string
-		var w counted
-		if err := r.Scan(&k, &w.count, &w.start); err != nil {
-			return nil, nil, fmt.Errorf("store: rate limits: %w", err)
-		}
-		got[k] = w
-	}
-	if err := r.Err(); err != nil {
-		return nil, nil, fmt.Errorf("store: rate limits: %w", err)
-	}
-	positions, starts = make([]int, len(c.keys)), make([]int64, len(c.keys))
-	seen := make(map[string]int, c.distinct)
-	for i, k := range c.keys {
-		w, ok := got[k]
-		if !ok {
-			return nil, nil, fmt.Errorf("store: rate limits: no count returned for a %s key", keyKind(k))
-		}
-		seen[k]++
-		positions[i] = w.count - c.events[k] + seen[k]
-		starts[i] = w.start
-	}
-	return positions, starts, nil
 }
 
 // count adds one to key's window (starting a new window when the old one has passed)
