@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -21,6 +22,37 @@ type AuditQuery struct {
 	Limit   int       // 1…200; 0: 50
 }
 
+// auditClockMargin bounds how far an entry's time may run against the order of seq:
+// an entry is timed as its transaction begins and numbered as it appends, and no
+// transaction lasts this long (the request deadline and the statement and lock
+// timeouts are 15 s by default), clocks of instances agreeing (NTP).
+const auditClockMargin = 5 * time.Minute
+
+// seqBefore is the seq of the latest entry timed before t (0: none): every entry timed
+// auditClockMargin after it or later has a greater seq, so a range of dates becomes a
+// range of seq read from the primary key (through the index on at, one row).
+func (db *DB) seqBefore(ctx context.Context, t time.Time) (int64, error) {
+	return db.seqAt(ctx, "SELECT seq FROM audit_log WHERE at < $1 ORDER BY at DESC LIMIT 1", t)
+}
+
+// seqFrom is the seq of the first entry timed at or after t (0: none): every entry
+// timed auditClockMargin before it or earlier has a smaller seq.
+func (db *DB) seqFrom(ctx context.Context, t time.Time) (int64, error) {
+	return db.seqAt(ctx, "SELECT seq FROM audit_log WHERE at >= $1 ORDER BY at LIMIT 1", t)
+}
+
+func (db *DB) seqAt(ctx context.Context, q string, t time.Time) (int64, error) {
+	var seq int64
+	err := db.sql.QueryRowContext(ctx, q, ms(t)).Scan(&seq)
+	if errors.Is(err, errNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: search audit: %w", err)
+	}
+	return seq, nil
+}
+
 // AuditPage is a page of entries, newest first, and the cursor of the next page
 // (0 when there is none).
 type AuditPage struct {
@@ -28,11 +60,12 @@ type AuditPage struct {
 	Next   int64
 }
 
-// SearchAudit returns a page of entries, newest first. Each filter given becomes one
-// condition; an actor, action or subject is read from its own index in seq order
-// (migration 0013), so a page costs what its entries cost. A filter no entry can
-// match (invalid UTF-8, a control character) is refused as invalid_text, alike on
-// both engines.
+// SearchAudit returns a page of entries, newest first. Each filter given becomes a
+// condition; a range of dates bounds the range of seq read (through the index on at,
+// migration 0013), so a search within dates reads only those dates' entries. Without
+// dates, actor, action and subject are looked for from the newest entry back. A
+// filter no entry can match (invalid UTF-8, a control character) is refused as
+// invalid_text, alike on both engines.
 func (db *DB) SearchAudit(ctx context.Context, q AuditQuery) (AuditPage, error) {
 	var page AuditPage
 	if q.Limit <= 0 {
@@ -59,9 +92,23 @@ func (db *DB) SearchAudit(ctx context.Context, q AuditQuery) (AuditPage, error) 
 	}
 	if !q.From.IsZero() {
 		add("at >= %s", ms(q.From))
+		lo, err := db.seqBefore(ctx, q.From.Add(-auditClockMargin))
+		if err != nil {
+			return page, err
+		}
+		if lo > 0 {
+			add("seq > %s", lo)
+		}
 	}
 	if !q.To.IsZero() {
 		add("at < %s", ms(q.To))
+		hi, err := db.seqFrom(ctx, q.To.Add(auditClockMargin))
+		if err != nil {
+			return page, err
+		}
+		if hi > 0 {
+			add("seq < %s", hi)
+		}
 	}
 	if q.Before > 0 {
 		add("seq < %s", q.Before)

@@ -30,6 +30,12 @@ func TestSearchAudit(t *testing.T) {
 		if _, err := db.SaveOffice(ctx, sup, kabinet.Office{Code: "099", NameRU: "Новый", NameKY: "Жаңы"}); err != nil { // 10
 			t.Fatal(err)
 		}
+		// An entry timed before the one above it (its transaction began two minutes
+		// earlier and appended later): dates still find it.
+		clock.Advance(-2 * time.Minute)
+		if _, err := db.SaveOffice(ctx, sup, kabinet.Office{Code: "098", NameRU: "Ещё", NameKY: "Дагы"}); err != nil { // 11
+			t.Fatal(err)
+		}
 		seqs := func(p store.AuditPage) string {
 			s := ""
 			for _, e := range p.Events {
@@ -42,15 +48,18 @@ func TestSearchAudit(t *testing.T) {
 			q    store.AuditQuery
 			want string
 		}{
-			{"all", store.AuditQuery{}, "10 9 8 7 6 5 4 3 2 1 →0"},
-			{"actor", store.AuditQuery{Actor: "staff:boss"}, "10 →0"},
+			{"all", store.AuditQuery{}, "11 10 9 8 7 6 5 4 3 2 1 →0"},
+			{"actor", store.AuditQuery{Actor: "staff:boss"}, "11 10 →0"},
 			{"actor unknown", store.AuditQuery{Actor: "staff:nobody"}, "→0"},
 			{"action", store.AuditQuery{Action: "staff.create"}, "2 →0"},
 			{"subject", store.AuditQuery{Subject: "11705198700772"}, "9 8 7 6 5 4 3 →0"},
 			{"page 1", store.AuditQuery{Subject: "11705198700772", Limit: 3}, "9 8 7 →7"},
 			{"page 2", store.AuditQuery{Subject: "11705198700772", Limit: 3, Before: 7}, "6 5 4 →4"},
 			{"page 3", store.AuditQuery{Subject: "11705198700772", Limit: 3, Before: 4}, "3 →0"},
-			{"from", store.AuditQuery{From: t0.Add(5 * time.Hour)}, "10 9 8 7 →0"},
+			{"from", store.AuditQuery{From: t0.Add(5 * time.Hour)}, "11 10 9 8 7 →0"},
+			{"from, out of order", store.AuditQuery{From: t0.Add(8*time.Hour - time.Minute)}, "10 →0"},
+			{"from, both out of order", store.AuditQuery{From: t0.Add(8*time.Hour - 3*time.Minute)}, "11 10 →0"},
+			{"to, out of order", store.AuditQuery{To: t0.Add(8*time.Hour - time.Minute), Actor: "staff:boss"}, "11 →0"},
 			{"to", store.AuditQuery{To: t0.Add(2 * time.Hour)}, "3 2 1 →0"},
 			{"range and actor", store.AuditQuery{Actor: "public", From: t0.Add(2 * time.Hour), To: t0.Add(4 * time.Hour)}, "5 4 →0"},
 			{"all filters", store.AuditQuery{Actor: "public", Action: "registry.lookup", Subject: "11705198700772", From: t0, To: t0.Add(24 * time.Hour), Limit: 2}, "9 8 →8"},

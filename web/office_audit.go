@@ -1,7 +1,8 @@
 package web
 
 // The supervisor's audit viewer (issue 14, point 9; SEC-1): the log filtered by actor,
-// action, subject and a range of dates, newest first, a page at a time; and the
+// action, subject and a range of dates (the last week unless told otherwise), newest
+// first, a page at a time; and the
 // chain's verification, run in the background on demand (it reads the whole log,
 // which takes longer than a request may once the log is long), with its result.
 // The filters travel in POST bodies: a subject may be an ИНН (SEC-2).
@@ -96,9 +97,14 @@ func (s *Server) auditView(r *http.Request, st store.StaffActor) *view {
 	return v
 }
 
-// pageOfficeAudit: GET /office/audit — the newest entries and the chain's last verification.
+// auditDefaultDays is how many days back the viewer's search reaches unless told
+// otherwise: a search within dates reads only their entries (store.SearchAudit).
+const auditDefaultDays = 7
+
+// pageOfficeAudit: GET /office/audit — the newest entries of the last auditDefaultDays
+// days, and the chain's last verification.
 func (s *Server) pageOfficeAudit(w http.ResponseWriter, r *http.Request, st store.StaffActor) error {
-	return s.auditSearch(w, r, st, auditFilter{})
+	return s.auditSearch(w, r, st, auditFilter{From: kabinet.DateOf(s.clock.Now()).AddDays(1 - auditDefaultDays).ISO()})
 }
 
 // pageOfficeAuditPost: POST /office/audit — the entries the filters select, a page at a time.

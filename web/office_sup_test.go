@@ -243,7 +243,8 @@ func TestSupervisorPages(t *testing.T) {
 
 		t.Run("the audit viewer finds the upload; the chain's verification runs as a job", func(t *testing.T) {
 			p := sup.get(t, "/office/audit").expect(t, 200, "")
-			p.has(t, "Журнал аудита", "Проверить цепочку", "Журнал здесь ещё не проверялся", "registry.import_job")
+			p.has(t, "Журнал аудита", "Проверить цепочку", "Журнал здесь ещё не проверялся", "registry.import_job",
+				`name="from" type="date" value="2026-11-17"`)
 			actions := func(p page) string {
 				var out []string
 				for _, m := range regexp.MustCompile(`data-label="(?:Действие|Аракет)">([^<]+)<`).FindAllStringSubmatch(p.body, -1) {

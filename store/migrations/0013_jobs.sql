@@ -38,9 +38,12 @@ CREATE TABLE job_lines (
     PRIMARY KEY (job_id, n)
 );
 
--- The audit viewer (issue 14, point 9) filters by actor, action or subject and pages
--- newest first by seq: each filter reads its own index from the end, so a rare actor
--- in a long log costs what its entries cost, not a scan of the log.
-CREATE INDEX audit_log_actor ON audit_log (actor, seq);
-CREATE INDEX audit_log_action ON audit_log (action, seq);
-CREATE INDEX audit_log_subject ON audit_log (subject, seq);
+-- The audit viewer (issue 14, point 9) pages newest first by seq; a range of dates is
+-- turned into a range of seq through this index on at (store.SearchAudit), so a search
+-- within dates reads only the entries of those dates. Every look-up and sign-in
+-- appends to the log, so it gets no more indexes than this one, which is written in
+-- order (at rises with seq). Measured on SQLite, 50,000 look-up entries appended ten
+-- to a transaction: 20 µs an entry with no index, 25 with this one, 33 with indexes
+-- on (actor, seq) and (action, seq) instead, 40 with all three, and 47 with one on
+-- (subject, seq) alone (subjects are as scattered as the ИНН looked up).
+CREATE INDEX audit_log_at ON audit_log (at);
