@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// PostgreSQL plans every statement from the statistics ANALYZE gathers. Autovacuum
+// gathers them by itself once a table has changed by 50 rows and a tenth of its size,
+// but only when it gets round to it (or never, where it is turned off); until then the
+// planner works from what it knew before the import — for a registry loaded into an
+// empty table, nothing at all. A bulk import therefore ends with the ANALYZE an
+// operator would run after it (issue 13), under the same threshold autovacuum uses, so
+// a handful of corrected rows does not sample a registry of millions again.
+//
+// ANALYZE needs the table's owner: `kabinet registry import` runs as the owner role
+// (README, «A separate database role»). Run by the service's role (the back office's
+// import job), PostgreSQL skips it with a warning and autovacuum catches up later.
+// SQLite's planner needs no statistics for the registry's reads (by primary key), so
+// there is nothing to do there.
+
+// analyzeThreshold and analyzeScale are autovacuum's defaults
+// (autovacuum_analyze_threshold, autovacuum_analyze_scale_factor).
+const (
+	analyzeThreshold = 50
+	analyzeScale     = 0.1
+)
+
+// analyzeAfterImport runs ANALYZE on the registry after an import that wrote rows
+// rows, when they are at least autovacuum's threshold of the table's size as the
+// planner last knew it (a table never analysed always is).
+func (db *DB) analyzeAfterImport(ctx context.Context, rows int) error {
+	if db.dialect != postgres || rows < analyzeThreshold {
+		return nil
+	}
+	var known float64 // pg_class.reltuples: -1 until the table is first analysed
+	if err := db.sql.QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = 'taxpayers'::regclass").Scan(&known); err != nil {
+		return fmt.Errorf("store: registry statistics: %w", err)
+	}
+	if known >= 0 && float64(rows) < analyzeThreshold+analyzeScale*known {
+		return nil
+	}
+	if _, err := db.sql.ExecContext(ctx, "ANALYZE taxpayers"); err != nil {
+		return fmt.Errorf("store: analyze the registry: %w", err)
+	}
+	return nil
+}
