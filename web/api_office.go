@@ -169,7 +169,7 @@ func (s *Server) apiOfficeDecisionPDF(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	if !st.CanActOn(d.OfficeCode) {
-		return kabinet.Errorf(kabinet.KindForbidden, "wrong_office", "the decision belongs to office %s", d.OfficeCode)
+		return kabinet.WrongOffice(d.OfficeCode) // names the office (web: withOfficeName)
 	}
 	b, err := s.decisionPDF(r, d)
 	if err != nil {

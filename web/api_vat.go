@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -335,18 +334,7 @@ func (s *Server) vatErrorTextIn(lang i18n.Lang, e *kabinet.Error, office bool) s
 	return s.errorText(lang, e)
 }
 
-func detailPairs(e *kabinet.Error) []string {
-	var kv []string
-	for k, v := range e.Details {
-		switch v := v.(type) {
-		case string:
-			kv = append(kv, k, v)
-		case int:
-			kv = append(kv, k, strconv.Itoa(v))
-		}
-	}
-	return kv
-}
+func detailPairs(e *kabinet.Error) []string { return textPairs(e) }
 
 // vatAPI registers a VAT API handler whose error messages speak of VAT, not access.
 func (s *Server) vatAPI(mux *http.ServeMux, pattern string, h func(w http.ResponseWriter, r *http.Request) error) {

@@ -68,7 +68,7 @@ func domainError(err error) *kabinet.Error {
 // and its status, an internal error's cause in the log (never to the user), and
 // Retry-After when the error says when to try again.
 func (s *Server) answerError(w http.ResponseWriter, r *http.Request, err error) (*kabinet.Error, int) {
-	e := domainError(err)
+	e := s.withOfficeName(r, domainError(err))
 	status := statusOf(e.Kind)
 	switch {
 	case status == http.StatusInternalServerError:
@@ -111,16 +111,7 @@ func (s *Server) errorText(lang i18n.Lang, e *kabinet.Error) string {
 			key = "error.generic"
 		}
 	}
-	kv := make([]string, 0, 2*len(e.Details))
-	for k, v := range e.Details {
-		switch v := v.(type) {
-		case string:
-			kv = append(kv, k, v)
-		case int:
-			kv = append(kv, k, strconv.Itoa(v))
-		}
-	}
-	return s.cat.T(lang, key, kv...)
+	return s.cat.T(lang, key, textPairs(e)...)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

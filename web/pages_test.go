@@ -354,8 +354,8 @@ func TestPagesOffice(t *testing.T) {
 		})
 		t.Run("ACC-10 another office: a 403 page in the user's language", func(t *testing.T) {
 			other.post(t, "/office/find", "inn", pageINN, "code", code).expect(t, 403, "").has(t, "другой налоговый орган")
-			other.get(t, appPath).expect(t, 403, "").has(t, "Заявление подано в другой налоговый орган (038)")
-			otherKY.get(t, appPath).expect(t, 403, "").has(t, `<html lang="ky">`, "Арыз башка салык органына (038) берилген")
+			other.get(t, appPath).expect(t, 403, "").has(t, "Заявление подано в другой налоговый орган (038 Нарынский р-н)")
+			otherKY.get(t, appPath).expect(t, 403, "").has(t, `<html lang="ky">`, "Арыз башка салык органына (038 Нарын району) берилген")
 			other.post(t, appPath+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 403, "")
 			other.post(t, appPath+"/decision", "outcome", "granted").expect(t, 403, "")
 		})
@@ -393,7 +393,7 @@ func TestPagesOffice(t *testing.T) {
 			p := officer.post(t, appPath+"/decision", "outcome", "refused").expect(t, 422, "")
 			p.has(t, "Выберите основание отказа", `id="ground-error"`)
 			p = officer.post(t, appPath+"/decision", "outcome", "refused", "ground", "dislike").expect(t, 422, "")
-			officer.post(t, appPath+"/decision", "outcome", "granted").expect(t, 303, appPath)
+			officer.post(t, appPath+"/decision", "outcome", "granted", "confirm", "yes").expect(t, 303, appPath)
 			p = officer.get(t, appPath).expect(t, 200, "")
 			m := regexp.MustCompile(`href="/office/decisions/([^"]+)\.pdf"`).FindStringSubmatch(p.body)
 			if m == nil {
@@ -500,7 +500,7 @@ func grantedOnPages(t *testing.T, e *testServer) (subject, officer *browser, d k
 	officer = e.browser("")
 	officer.post(t, "/office/login", "login", "naryn", "password", "Naryn!2026x").expect(t, 303, "/office/")
 	officer.post(t, "/office/applications/"+code+"/receive", "check_complete", "on", "check_match", "on", "check_signed", "on").expect(t, 303, "")
-	officer.post(t, "/office/applications/"+code+"/decision", "outcome", "granted").expect(t, 303, "")
+	officer.post(t, "/office/applications/"+code+"/decision", "outcome", "granted", "confirm", "yes").expect(t, 303, "")
 	a, err := e.db.ApplicationStatus(context.Background(), code, pageINN)
 	if err != nil {
 		t.Fatal(err)

@@ -112,6 +112,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.page(mux, "GET /verify", s.pageVerify)
 
 	s.page(mux, "GET /login", s.pageLogin)
+	s.page(mux, "GET /help", s.pageHelp)
 	s.page(mux, "POST /login", s.pageLoginPost)
 	s.page(mux, "POST /logout", s.pageLogout)
 	s.page(mux, "GET /cabinet", s.pageCabinet)
@@ -163,11 +164,12 @@ func (s *Server) page(mux *http.ServeMux, pattern string, h func(w http.Response
 }
 
 // mustChangeElsewhere reports a taxpayer session that must change its password asking
-// for any page but the change-password screen and signing out (PWD-4, SEC-4: such a
-// session reaches nothing else). The back office has its own session and is exempt.
+// for any page but the change-password screen, its Help and signing out (PWD-4, SEC-4:
+// such a session reaches nothing else; Help is public and shows no personal data).
+// The back office has its own session and is exempt.
 func (s *Server) mustChangeElsewhere(r *http.Request) bool {
 	switch p := r.URL.Path; {
-	case p == "/password", p == "/logout", strings.HasPrefix(p, "/office"):
+	case p == "/password", p == "/logout", p == "/help", strings.HasPrefix(p, "/office"):
 		return false
 	}
 	if s.token(r, "taxpayer") == "" {

@@ -354,11 +354,13 @@ func officeReceive(t *testing.T, officer context.Context) {
 		chromedp.WaitVisible(chromedp.CSS("#dec")))
 }
 
-// officeGrant grants the open access application and returns the login and the
-// decision's number as the page shows them (ACC-6, ACC-7).
+// officeGrant grants the open access application, confirming the grant on the page
+// that asks, and returns the login and the decision's number as the page shows them
+// (ACC-6, ACC-7).
 func officeGrant(t *testing.T, officer context.Context) (login, number string) {
 	t.Helper()
-	page(t, officer, "grant", steps(chromedp.Click(chromedp.CSS("form.decision-grant button[type=submit]"))), chromedp.WaitVisible(chromedp.CSS("#decided")))
+	page(t, officer, "grant", steps(chromedp.Click(chromedp.CSS("form.decision-grant button[type=submit]"))), chromedp.WaitVisible(chromedp.CSS("form.decision-confirm-form")))
+	page(t, officer, "confirm the grant", steps(chromedp.Click(chromedp.CSS("form.decision-confirm-form button[type=submit]"))), chromedp.WaitVisible(chromedp.CSS("#decided")))
 	decided := bodyText(t, officer)
 	login = regexp.MustCompile(`np[0-9a-z]{8}`).FindString(decided)
 	number = regexp.MustCompile(`038-\d{4}-\d{6}`).FindString(decided)

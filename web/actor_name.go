@@ -1,0 +1,23 @@
+package web
+
+import "strings"
+
+// ActorName names who made a change, for a history staff and taxpayers read (an
+// application's status history, lists built from the audit log): a staff member by
+// name (kabinet.Staff.Name; the login only when no name is recorded), the taxpayer
+// and the system in words of the user's language. The stored actor ("staff:naryn",
+// "public", "taxpayer:np…", "system", "cli") stays as it is in the audit log and
+// the API, which programs read; an actor of no known kind is shown as stored.
+func (v *view) ActorName(actor string) string {
+	kind, login, _ := strings.Cut(actor, ":")
+	switch kind {
+	case "staff":
+		if st, err := v.s.db.StaffByLogin(v.ctx, login); err == nil && st.Name != "" {
+			return st.Name
+		}
+		return login
+	case "public", "taxpayer", "system", "cli", "demo":
+		return v.T("officer.actor." + kind)
+	}
+	return actor
+}
