@@ -142,3 +142,33 @@ func (db *DB) SearchAudit(ctx context.Context, q AuditQuery) (AuditPage, error) 
 	}
 	return page, nil
 }
+
+// SearchAuditAs is SearchAudit for a supervisor in the back office (issue 14, point 9),
+// itself audited as audit.view with the filters and the count shown: the log holds
+// personal data (an ИНН looked up is a subject), and who read it is on record too.
+func (db *DB) SearchAuditAs(ctx context.Context, s StaffActor, q AuditQuery) (AuditPage, error) {
+	if err := supervisorOnly(s, "read the audit log"); err != nil {
+		return AuditPage{}, err
+	}
+	page, err := db.SearchAudit(ctx, q)
+	if err != nil {
+		return page, err
+	}
+	details := map[string]any{"entries": len(page.Events)}
+	for k, v := range map[string]string{"actor": q.Actor, "action": q.Action, "subject": q.Subject} {
+		if v = strings.TrimSpace(v); v != "" {
+			details[k] = v
+		}
+	}
+	if !q.From.IsZero() {
+		details["from"] = q.From.UTC().Format(time.RFC3339)
+	}
+	if !q.To.IsZero() {
+		details["to"] = q.To.UTC().Format(time.RFC3339)
+	}
+	if q.Before > 0 {
+		details["before"] = q.Before
+	}
+	err = db.inTx(ctx, func(tx *Tx) error { return tx.audit(ctx, s.actor(), "audit.view", "", details) })
+	return page, err
+}

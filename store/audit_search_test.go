@@ -72,6 +72,18 @@ func TestSearchAudit(t *testing.T) {
 				t.Errorf("%s: %s, want %s", c.name, got, c.want)
 			}
 		}
+		// The back office's search is a supervisor's, and is itself audited.
+		officer := staffActor(t, db, store.NewStaff{Login: "naryn", Role: kabinet.RoleOfficer, OfficeCode: "038", Password: "Naryn!2026x"})
+		if _, err := db.SearchAuditAs(ctx, officer, store.AuditQuery{}); kabinet.ErrorCode(err) != "supervisor_only" {
+			t.Errorf("an officer reads the log: %v", err)
+		}
+		if p, err := db.SearchAuditAs(ctx, sup, store.AuditQuery{Subject: "11705198700772", Limit: 3}); err != nil || len(p.Events) != 3 {
+			t.Fatalf("a supervisor's search: %v", err)
+		}
+		if p, _ := db.SearchAudit(ctx, store.AuditQuery{Action: "audit.view", Limit: 1}); len(p.Events) != 1 || p.Events[0].Actor != "staff:boss" ||
+			p.Events[0].Details != `{"entries":3,"subject":"11705198700772"}` {
+			t.Errorf("SEC-1 audit.view: %+v", p.Events)
+		}
 		for _, q := range []store.AuditQuery{{Actor: "x\x00"}, {Action: "\xff"}, {Subject: "a\x01b"}} {
 			if _, err := db.SearchAudit(ctx, q); kabinet.ErrorCode(err) != "invalid_text" {
 				t.Errorf("SEC-3 %+v: %v", q, err)

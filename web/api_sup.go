@@ -259,7 +259,7 @@ func (s *Server) apiAuditSearch(w http.ResponseWriter, r *http.Request, st store
 	if err != nil {
 		return err
 	}
-	page, err := s.db.SearchAudit(r.Context(), q)
+	page, err := s.db.SearchAuditAs(r.Context(), st, q)
 	if err != nil {
 		return err
 	}

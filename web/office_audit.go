@@ -24,7 +24,7 @@ const auditPageSize = 50
 // auditActions are offered as the action filter's suggestions; any action may be typed.
 var auditActions = []string{"auth.signin", "auth.signout", "staff.create", "staff.disable", "staff.enable", "staff.totp_reset",
 	"staff.totp_required", "staff.totp_enrol", "office.create", "office.rename", "offices.import", "registry.upload",
-	"registry.import", "registry.import_job", "registry.lookup", "audit.verify_start", "audit.verify", "job.interrupted",
+	"registry.import", "registry.import_job", "registry.lookup", "audit.view", "audit.verify_start", "audit.verify", "job.interrupted",
 	"application.receive", "application.decide", "account.annul", "account.unlock", "policy.change", "form.load"}
 
 // auditData is the viewer's page.
@@ -119,7 +119,7 @@ func (s *Server) auditSearch(w http.ResponseWriter, r *http.Request, st store.St
 	q, err := f.Query()
 	var page store.AuditPage
 	if err == nil {
-		page, err = s.db.SearchAudit(r.Context(), q)
+		page, err = s.db.SearchAuditAs(r.Context(), st, q)
 	}
 	if err != nil {
 		if kabinet.ErrorKind(err) != kabinet.KindInvalid {

@@ -104,6 +104,14 @@ func (s *Server) afterUpload(r *http.Request) (context.Context, context.CancelFu
 
 // uploadRegistry reads the upload into a temporary file and starts its import.
 func (s *Server) uploadRegistry(w http.ResponseWriter, r *http.Request, st store.StaffActor) (store.Job, error) {
+	// While an import runs, another is refused before its file is read (StartJob
+	// refuses it again, for one started meanwhile elsewhere).
+	if jobs, err := s.db.Jobs(r.Context(), store.JobRegistryImport, 1); err != nil {
+		return store.Job{}, err
+	} else if len(jobs) == 1 && jobs[0].State == store.JobRunning {
+		return store.Job{}, kabinet.Errorf(kabinet.KindConflict, "job_running", "a registry import is running; wait for it to end").
+			With("job", int(jobs[0].ID))
+	}
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(registryUploadTime))
 	_ = rc.SetWriteDeadline(time.Now().Add(registryUploadTime + time.Minute))

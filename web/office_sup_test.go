@@ -293,6 +293,9 @@ func TestSupervisorPages(t *testing.T) {
 			sup.get(t, fmt.Sprintf("/office/audit/jobs/%d", id)).expect(t, 200, "").has(t, "Цепочка цела", "Проверено записей")
 			sup.get(t, "/office/audit").expect(t, 200, "").has(t, "Последняя проверка", "Цепочка цела")
 			lastEntry(t, e, "audit.verify", fmt.Sprintf("job:%d", id))
+			if ev := lastEntry(t, e, "audit.view", ""); ev.Actor != "staff:supervisor" {
+				t.Errorf("SEC-1 reading the log is not on record: %+v", ev)
+			}
 		})
 
 		t.Run("SEC-3 bad input: a page with a message, never a 500", func(t *testing.T) {
