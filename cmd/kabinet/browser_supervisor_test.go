@@ -178,8 +178,9 @@ func TestBrowserSupervisor(t *testing.T) {
 	// axe on every new page, in both languages.
 	for _, lang := range i18n.Langs {
 		setLang(t, sup, base, lang)
-		for _, p := range []string{base + "/office/offices", base + "/office/staff", base + "/office/registry", jobURL, base + "/office/audit", verifyURL} {
+		for i, p := range []string{base + "/office/offices", base + "/office/staff", base + "/office/registry", jobURL, base + "/office/audit", verifyURL} {
 			do(t, sup, "open "+p, chromedp.Navigate(p), chromedp.WaitVisible(chromedp.CSS("main h1")))
+			shot(t, sup, fmt.Sprintf("sup-page-%s-%d", lang, i))
 			if l, _ := chromedp.Run(sup, chromedp.Evaluate[string](`document.documentElement.lang`)); l != string(lang) {
 				t.Errorf("I18N-1 %s: <html lang=%q>", p, l)
 			}
