@@ -110,9 +110,9 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.page(mux, "GET /status", s.pageStatus)
 	s.page(mux, "POST /status", s.pageStatusPost)
 	s.page(mux, "GET /verify", s.pageVerify)
+	s.page(mux, "GET /help", s.pageHelp)
 
 	s.page(mux, "GET /login", s.pageLogin)
-	s.page(mux, "GET /help", s.pageHelp)
 	s.page(mux, "POST /login", s.pageLoginPost)
 	s.page(mux, "POST /logout", s.pageLogout)
 	s.page(mux, "GET /cabinet", s.pageCabinet)
