@@ -30,6 +30,13 @@ type NewApplication struct {
 	CurrentPassword string // annulment from the public page: proves it is the account's holder
 	SignedIn        bool   // annulment from inside the cabinet: the session proved it already
 	Lang            string
+	// AskFirst: an open application of the same kind, which RST-2 would supersede, is
+	// superseded only when it is the one formed at Supersedes (the subject was told of
+	// it and agreed); otherwise nothing is formed and the answer is 409 would_supersede
+	// naming when the open one was formed, never its code. Without AskFirst an open
+	// application is superseded silently, as the API always did.
+	AskFirst   bool
+	Supersedes time.Time
 }
 
 // CreateApplication stores an application with its generated code and field 300 (ACC-1…ACC-4).
@@ -85,6 +92,11 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 	var hash string
 	switch n.Kind {
 	case kabinet.KindAccess:
+		// Asked before the hash, so that a question costs no hash; the transaction
+		// below asks again on the facts it holds.
+		if err := db.askFirst(ctx, n, id.Value); err != nil {
+			return app, err
+		}
 		if hash, err = db.hasher.Hash(ctx, n.Password); err != nil {
 			return app, err
 		}
@@ -105,6 +117,11 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 				return app, err
 			}
 		}
+		// Only now: an open annulment tells that the ИНН has access, which the public
+		// page tells nobody but the account's holder.
+		if err := db.askFirst(ctx, n, id.Value); err != nil {
+			return app, err
+		}
 	}
 	lang := n.Lang
 	if lang != "ky" {
@@ -116,7 +133,7 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 	form := func(tx *Tx) error {
 		app.FilledAt = tx.now
 		// RST-2: the newer application supersedes older undecided ones of the same kind.
-		superseded, err := tx.supersede(ctx, app)
+		superseded, err := tx.supersede(ctx, app, n)
 		if err != nil {
 			return err
 		}
@@ -161,10 +178,14 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 const formAttempts = 16
 
 // supersede marks superseded the applications that app, about to be stored, replaces
-// (kabinet.Supersedes; RST-2), and returns their codes.
-func (tx *Tx) supersede(ctx context.Context, app kabinet.Application) ([]string, error) {
+// (kabinet.Supersedes; RST-2), and returns their codes; with n.AskFirst, only the one
+// the subject agreed to (unconfirmedSupersede).
+func (tx *Tx) supersede(ctx context.Context, app kabinet.Application, n NewApplication) ([]string, error) {
 	apps, err := tx.applicationsOf(ctx, app.INN)
 	if err != nil {
+		return nil, err
+	}
+	if err := unconfirmedSupersede(app, apps, n); err != nil {
 		return nil, err
 	}
 	var codes []string
@@ -182,6 +203,61 @@ func (tx *Tx) supersede(ctx context.Context, app kabinet.Application) ([]string,
 	}
 	return codes, nil
 }
+
+// askFirst answers would_supersede, before anything is hashed or stored, when n asks
+// first and an open application of its kind would be superseded unconfirmed. It reads
+// without locking: the transaction that forms the application asks again.
+func (db *DB) askFirst(ctx context.Context, n NewApplication, innValue string) error {
+	if !n.AskFirst {
+		return nil
+	}
+	rows, err := db.sql.QueryContext(ctx, "SELECT "+applicationColumns+" FROM applications WHERE inn = $1 AND kind = $2 ORDER BY id", innValue, string(n.Kind))
+	if err != nil {
+		return fmt.Errorf("store: open applications: %w", err)
+	}
+	defer rows.Close()
+	var apps []kabinet.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return err
+		}
+		apps = append(apps, a)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return unconfirmedSupersede(kabinet.Application{Kind: n.Kind, INN: innValue}, apps, n)
+}
+
+// unconfirmedSupersede is the 409 would_supersede for an application app that would
+// supersede (RST-2) an open one of apps the subject did not agree to replace: n asks
+// first and the open one was not formed at n.Supersedes (compared to the millisecond,
+// as stored). The answer names when the open one was formed and, if the office has
+// received it, when — never its code, which would let whoever types an ИНН find it.
+func unconfirmedSupersede(app kabinet.Application, apps []kabinet.Application, n NewApplication) error {
+	if !n.AskFirst {
+		return nil
+	}
+	for _, old := range apps {
+		if !kabinet.Supersedes(app, old) || (!n.Supersedes.IsZero() && old.FilledAt.UnixMilli() == n.Supersedes.UnixMilli()) {
+			continue
+		}
+		e := kabinet.Errorf(kabinet.KindConflict, "would_supersede",
+			"an open %s application of this ИНН, formed at %s, would be superseded (RST-2): confirm with its formed_at",
+			old.Kind, old.FilledAt.Format(time.RFC3339)).
+			With("formed_at", old.FilledAt.UTC().Format(FormedAtLayout)).With("status", string(old.Status))
+		if old.ReceivedAt != nil {
+			e = e.With("received_at", old.ReceivedAt.UTC().Format(FormedAtLayout))
+		}
+		return e
+	}
+	return nil
+}
+
+// FormedAtLayout is how would_supersede names an instant: RFC 3339 to the millisecond,
+// the precision a confirmation (NewApplication.Supersedes) is compared at.
+const FormedAtLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // applicationsOf reads every application of an ИНН, oldest first, locking their rows on
 // PostgreSQL: the caller changes some of them (SQLite's immediate transaction already

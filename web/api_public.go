@@ -67,6 +67,12 @@ func (s *Server) apiCreateApplication(w http.ResponseWriter, r *http.Request) er
 		PasswordConfirm string `json:"password_confirm"`
 		CurrentPassword string `json:"current_password"`
 		Lang            string `json:"lang"`
+		// Optional (RST-2): ask before superseding an open application of the same kind
+		// (409 would_supersede with its formed_at), and confirm superseding the one
+		// formed at supersedes_formed_at (which implies asking). Without them an open
+		// application is superseded silently, as this call always did.
+		AskBeforeSuperseding bool   `json:"ask_before_superseding"`
+		SupersedesFormedAt   string `json:"supersedes_formed_at"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		return err
@@ -77,9 +83,19 @@ func (s *Server) apiCreateApplication(w http.ResponseWriter, r *http.Request) er
 	if in.Lang == "" {
 		in.Lang = string(langOf(r))
 	}
+	var supersedes time.Time
+	if in.SupersedesFormedAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, in.SupersedesFormedAt)
+		if err != nil {
+			return kabinet.Errorf(kabinet.KindInvalid, "invalid_json", "supersedes_formed_at must be an RFC 3339 time, as would_supersede's formed_at").
+				With("field", "supersedes_formed_at")
+		}
+		supersedes = t
+	}
 	a, err := s.db.CreateApplication(r.Context(), publicActor(r), store.NewApplication{Kind: kabinet.ApplicationKind(in.Kind),
 		INN: in.INN, Passport: in.Passport, Password: in.Password, PasswordConfirm: in.PasswordConfirm,
-		CurrentPassword: in.CurrentPassword, Lang: in.Lang})
+		CurrentPassword: in.CurrentPassword, Lang: in.Lang,
+		AskFirst: in.AskBeforeSuperseding || !supersedes.IsZero(), Supersedes: supersedes})
 	if err != nil {
 		return err
 	}

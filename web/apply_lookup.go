@@ -27,6 +27,7 @@ func (s *Server) pageApplyLookup(w http.ResponseWriter, r *http.Request) error {
 	v.Form = keep(r, "inn", "passport")
 	f, err := s.lookup(r, r.PostFormValue("inn"))
 	if err != nil {
+		v.D.(*applyData).Blocked = refusesINN(err)
 		s.fail(w, r, v, err, "inn")
 		return nil
 	}

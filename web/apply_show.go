@@ -11,6 +11,20 @@ import (
 type applyData struct {
 	Kind   kabinet.ApplicationKind
 	Fields *store.FormFields // filled from the registry after a look-up
+	// Blocked: the ИНН was refused (ACC-2: not in the registry, or liquidated), so the
+	// rest of the form is disabled and says why, and nobody types a passport and a
+	// password for nothing. The reason itself is the ИНН field's error.
+	Blocked bool
+}
+
+// refusesINN reports the errors that refuse the ИНН itself (ACC-2): no application
+// can be formed for it, whatever else is typed.
+func refusesINN(err error) bool {
+	switch kabinet.ErrorCode(err) {
+	case "inn_not_found", "registration_liquidated":
+		return true
+	}
+	return false
 }
 
 // Annulment reports the annulment variant of the form.

@@ -188,12 +188,28 @@ func checkPage(t *testing.T, what string, p page) {
 	}
 }
 
-var codeField = regexp.MustCompile(`name="code" value="([0-9A-Z]{12})"`)
+var (
+	codeField       = regexp.MustCompile(`name="code" value="([0-9A-Z]{12})"`)
+	supersedesField = regexp.MustCompile(`name="supersedes" value="([0-9]+)"`)
+)
 
-// apply forms an access application through the page and returns its code.
+// apply forms an access application through the page, confirming the replacement of
+// an open one when the page asks (RST-2), and returns its code from the page the
+// browser is sent to (/applied).
 func (b *browser) apply(t *testing.T, inn, passport, pw string) string {
 	t.Helper()
-	p := b.post(t, "/apply", "kind", "access", "inn", inn, "passport", passport, "password", pw, "password_confirm", pw).expect(t, 200, "")
+	p := b.post(t, "/apply", "kind", "access", "inn", inn, "passport", passport, "password", pw, "password_confirm", pw)
+	if m := supersedesField.FindStringSubmatch(p.body); p.status == 409 && m != nil {
+		p = b.post(t, "/apply", "kind", "access", "inn", inn, "passport", passport, "password", pw, "password_confirm", pw, "supersedes", m[1])
+	}
+	p.expect(t, 303, "/applied")
+	return b.formed(t)
+}
+
+// formed is the code /applied shows this browser.
+func (b *browser) formed(t *testing.T) string {
+	t.Helper()
+	p := b.get(t, "/applied").expect(t, 200, "")
 	m := codeField.FindStringSubmatch(p.body)
 	if m == nil {
 		t.Fatalf("no code on the page: %s", excerpt(p.body))
@@ -249,7 +265,8 @@ func TestPagesPublic(t *testing.T) {
 			p.has(t, `value="AN 48901"`, `value="`+pageINN+`"`, `value="`+pageName+`"`, "Серия и номер паспорта (ячейка 106)", `id="passport-error"`)
 			p.hasNot(t, pagePassword)
 			p = b.post(t, "/apply", "inn", pageINN, "passport", "AN 4890152", "password", pagePassword, "password_confirm", "Луна2018?").expect(t, 422, "")
-			p.has(t, "не совпадают")
+			p.has(t, "не совпадают", `id="password_confirm-error"`, `href="#password_confirm"`)
+			p.hasNot(t, `id="password-error"`)
 			p = b.post(t, "/apply", "inn", "1170519870077\x00", "passport", "\xff\xfe").expect(t, 400, "")
 			p.has(t, "ИНН должен состоять из 14 цифр")
 			b.post(t, "/apply", "inn", strings.Repeat("1", 70000)).expect(t, 413, "")
@@ -266,7 +283,8 @@ func TestPagesPublic(t *testing.T) {
 		})
 		var code string
 		t.Run("ACC-4 forming the application: code, field 300, PDF, print version", func(t *testing.T) {
-			p := b.post(t, "/apply", "kind", "access", "inn", pageINN, "passport", "an 4890152", "password", pagePassword, "password_confirm", pagePassword).expect(t, 200, "")
+			b.post(t, "/apply", "kind", "access", "inn", pageINN, "passport", "an 4890152", "password", pagePassword, "password_confirm", pagePassword).expect(t, 303, "/applied")
+			p := b.get(t, "/applied").expect(t, 200, "")
 			m := codeField.FindStringSubmatch(p.body)
 			if m == nil {
 				t.Fatalf("no code: %s", excerpt(p.body))
@@ -577,8 +595,9 @@ func TestPagesSignIn(t *testing.T) {
 		t.Run("ANN-1 an annulment application from inside the cabinet", func(t *testing.T) {
 			p := subject.post(t, "/cabinet/annul", "passport", "AN 48").expect(t, 422, "")
 			p.has(t, `id="passport-error"`, `value="AN 48"`, pageName)
-			p = subject.post(t, "/cabinet/annul", "passport", "AN 4890152").expect(t, 200, "")
-			p.has(t, "Заявление сформировано", "Аннулирование доступа", "календарных дней")
+			subject.post(t, "/cabinet/annul", "passport", "AN 4890152").expect(t, 303, "/applied")
+			p = subject.get(t, "/applied").expect(t, 200, "")
+			p.has(t, "Заявление сформировано", "Аннулирование доступа", "календарных дней", `href="/cabinet"`)
 			if codeField.FindStringSubmatch(p.body) == nil {
 				t.Error("no code")
 			}
@@ -703,7 +722,8 @@ func TestPagesBadInput(t *testing.T) {
 			fields []string
 		}{
 			{subject, "/apply/lookup", []string{"kind", "inn", "passport"}},
-			{subject, "/apply", []string{"kind", "inn", "passport", "password", "password_confirm", "current_password"}},
+			{subject, "/apply", []string{"kind", "inn", "passport", "password", "password_confirm", "current_password", "supersedes", "received"}},
+			{subject, "/applied/done", []string{"x"}},
 			{subject, "/applications/print", []string{"code", "inn", "set_lang"}},
 			{subject, "/applications/form.pdf", []string{"code", "inn"}},
 			{subject, "/status", []string{"code", "inn", "set_lang"}},

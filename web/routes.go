@@ -105,6 +105,8 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.page(mux, "GET /annul", s.pageAnnul)
 	s.page(mux, "POST /apply/lookup", s.pageApplyLookup)
 	s.page(mux, "POST /apply", s.pageApplySubmit)
+	s.page(mux, "GET "+appliedPath, s.pageApplied)
+	s.page(mux, "POST "+appliedPath+"/done", s.pageAppliedDone)
 	s.page(mux, "POST /applications/form.pdf", s.pageApplicationPDF)
 	s.page(mux, "POST /applications/print", s.pageApplicationPrint)
 	s.page(mux, "GET /status", s.pageStatus)

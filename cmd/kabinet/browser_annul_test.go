@@ -215,7 +215,18 @@ func annulByApplication(t *testing.T, s *annulSetup) {
 		}
 		do(t, s.subject, "type the current password", chromedp.SendKeys(chromedp.CSS("#current_password"), pw))
 		shot(t, s.subject, "05-annul-filled")
+		// RST-2: the annulment formed in the cabinet is open, and a new one would supersede
+		// it: the page asks first, naming when that one was formed (never its code), with
+		// the current password typed again.
 		page(t, s.subject, "Сформировать заявление", steps(chromedp.Click(chromedp.CSS("form.apply-form button.btn-large"))),
+			chromedp.WaitVisible(chromedp.CSS(".formed-at")))
+		shot(t, s.subject, "05-annul-confirm")
+		if body := bodyText(t, s.subject); !hasText(body, i18n.T(i18n.RU, "web.confirm.title")) || !hasText(body, i18n.T(i18n.RU, "web.kind.annulment")) ||
+			hasText(body, cabinetCode) || hasText(body, ident.FormatCode(cabinetCode)) {
+			t.Fatalf("RST-2 the confirmation before superseding the cabinet's annulment:\n%s", body)
+		}
+		do(t, s.subject, "type the current password again", chromedp.SendKeys(chromedp.CSS("#current_password"), pw))
+		page(t, s.subject, "Сформировать новое заявление", steps(chromedp.Click(chromedp.CSS(`form[action="/apply"] button[type=submit]`))),
 			chromedp.WaitVisible(chromedp.CSS(".code-big")))
 		shot(t, s.subject, "06-annul-applied")
 		code = strings.ReplaceAll(strings.TrimSpace(text(t, s.subject, ".code-big")), "-", "")

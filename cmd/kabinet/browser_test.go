@@ -272,7 +272,7 @@ func applyForAccess(t *testing.T, subject context.Context, base string, js bool,
 			t.Fatalf("ACC-1 fields did not fill as the ИНН was typed: %v", err)
 		}
 	} else {
-		page(t, subject, "look up without JavaScript", steps(chromedp.Click(chromedp.CSS(`button[formaction="/apply/lookup"]`))),
+		page(t, subject, "look up without JavaScript", steps(chromedp.Click(chromedp.CSS(`.inline-input button[formaction="/apply/lookup"]`))),
 			chromedp.WaitVisible(chromedp.CSS("#passport")))
 	}
 	name, _ = chromedp.Run(subject, chromedp.Value(chromedp.CSS("#f103")))
@@ -282,9 +282,21 @@ func applyForAccess(t *testing.T, subject context.Context, base string, js bool,
 		chromedp.SendKeys(chromedp.CSS("#password"), pw),
 		chromedp.SendKeys(chromedp.CSS("#password_confirm"), pw))
 	shot(t, subject, "02-apply-filled")
+	// The answer is 303 to /applied; or, when an open application of the subject would be
+	// superseded (RST-2), the page that asks first, where the password is typed again.
 	page(t, subject, "Сформировать заявление", steps(chromedp.Click(chromedp.CSS("form.apply-form button.btn-large"))),
-		chromedp.WaitVisible(chromedp.CSS(".code-big")))
+		chromedp.WaitVisible(chromedp.CSS(`.code-big, .formed-at`)))
+	if n, _ := chromedp.Run(subject, chromedp.Evaluate[int](`document.querySelectorAll('input[name="supersedes"]').length`)); n > 0 {
+		shot(t, subject, "03-apply-confirm")
+		do(t, subject, "type the password again", chromedp.SendKeys(chromedp.CSS("#password"), pw),
+			chromedp.SendKeys(chromedp.CSS("#password_confirm"), pw))
+		page(t, subject, "Сформировать новое заявление", steps(chromedp.Click(chromedp.CSS(`form[action="/apply"] button[type=submit]`))),
+			chromedp.WaitVisible(chromedp.CSS(".code-big")))
+	}
 	shot(t, subject, "03-applied")
+	if loc, _ := chromedp.Run(subject, chromedp.Location()); !strings.HasSuffix(loc, "/applied") {
+		t.Fatalf("ACC-4 the formed application is shown at %q, want /applied (303 after the POST)", loc)
+	}
 	code = strings.ReplaceAll(strings.TrimSpace(text(t, subject, ".code-big")), "-", "")
 	if len(code) != 12 {
 		t.Fatalf("ACC-4 code %q", code)

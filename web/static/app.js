@@ -27,6 +27,13 @@
     });
   }
 
+  // describe adds id to (on) or removes it from (off) el's aria-describedby, keeping the rest.
+  function describe(el, id, on) {
+    var ids = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (x) { return x && x !== id; });
+    if (on) { ids.push(id); }
+    if (ids.length) { el.setAttribute("aria-describedby", ids.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+  }
+
   // Password requirements ticked off as they are met (PWD-1). The server checks
   // again; this is only a guide while typing.
   var hasUnicode = (function () { try { new RegExp("\\p{Lu}", "u"); return true; } catch (e) { return false; } })();
@@ -60,12 +67,19 @@
           if (s) { s.textContent = " — " + box.getAttribute(met ? "data-met" : "data-unmet"); }
         });
         if (confirm && state) {
+          var mismatch = false;
           if (confirm.value === "") { state.textContent = ""; state.className = "confirm-state"; }
           else {
             var same = confirm.value.normalize ? confirm.value.normalize("NFC") === input.value.normalize("NFC") : confirm.value === input.value;
             state.textContent = state.getAttribute(same ? "data-match" : "data-mismatch");
             state.className = "confirm-state " + (same ? "ok" : "bad");
+            mismatch = !same;
           }
+          // The mismatch belongs to the confirmation field: it describes that field.
+          if (!state.id) { state.id = confirm.id + "-state"; }
+          describe(confirm, state.id, mismatch);
+          if (mismatch) { confirm.setAttribute("aria-invalid", "true"); }
+          else if (!confirm.closest(".field-invalid")) { confirm.removeAttribute("aria-invalid"); }
         }
       }
       input.addEventListener("input", update);
@@ -82,6 +96,23 @@
     var status = document.getElementById("lookup-status");
     var fills = document.querySelectorAll("[data-fill]");
     var last = "";
+    // ACC-2: an ИНН the registry refuses disables the rest of the form, with the reason
+    // beside the ИНН and a note by the fields it disables; any other ИНН enables it.
+    var refusals = (inn.getAttribute("data-lookup-block") || "").split(" ");
+    var note = document.querySelector("[data-blocked-note]");
+    var blockables = inn.form ? inn.form.querySelectorAll("[data-blockable]") : [];
+    function block(on) {
+      blockables.forEach(function (el) {
+        el.disabled = on;
+        if (el.tagName === "BUTTON" && note) { describe(el, note.id, on); }
+      });
+      if (note) { note.hidden = !on; }
+      var def = inn.form && inn.form.querySelector(".default-submit");
+      if (def) {
+        // Enter looks the ИНН up again rather than submitting a form that cannot be formed.
+        if (on) { def.setAttribute("formaction", "/apply/lookup"); } else { def.removeAttribute("formaction"); }
+      }
+    }
     function clear() { fills.forEach(function (f) { f.value = ""; }); }
     function say(text, bad) {
       if (!status) { return; }
@@ -90,6 +121,7 @@
     }
     function lookup() {
       var v = inn.value.trim();
+      if (note && !note.hidden) { block(false); }
       if (!/^[0-9]{14}$/.test(v)) {
         if (last !== "") { last = ""; clear(); say(""); }
         return;
@@ -106,7 +138,9 @@
         if (inn.value.trim() !== v) { return; }
         if (!res.ok) {
           clear();
-          say(res.body && res.body.error && res.body.error.message ? res.body.error.message : inn.getAttribute("data-lookup-error"), true);
+          var err = res.body && res.body.error;
+          say(err && err.message ? err.message : inn.getAttribute("data-lookup-error"), true);
+          if (err && refusals.indexOf(err.code) >= 0) { block(true); }
           return;
         }
         var f = res.body, ky = document.documentElement.lang === "ky";
@@ -129,6 +163,83 @@
         var b = inn.form && inn.form.querySelector("button[formaction='/apply/lookup']");
         if (b) { b.click(); }
       }
+    });
+  }
+
+  // Field 106 checked as it is typed (PSP-1), as passport.Parse checks it on the server:
+  // upper case, spaces and dashes dropped, Cyrillic look-alikes read as the Latin
+  // letters meant, then two Latin letters and seven digits. An unusual series is
+  // accepted by the server and only pointed out here. Said in a polite live region.
+  var passportLookalike = { "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "N", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "І": "I", "Д": "D" };
+  function passportNormalize(s) {
+    var out = "";
+    Array.from(s.toUpperCase()).forEach(function (c) {
+      if (/[ \t\n\r\u00a0\u2007\u2009\u202f\-\u2010-\u2014\u2212]/.test(c)) { return; }
+      out += passportLookalike[c] || c;
+    });
+    return out;
+  }
+  // passportState: "" (nothing yet, or a beginning that may still be right), "bad",
+  // "short" (right so far, not complete), "ok" or "rare" (complete; rare series).
+  function passportState(raw) {
+    if (window.TextEncoder && new TextEncoder().encode(raw).length > 64) { return "bad"; }
+    var n = Array.from(passportNormalize(raw));
+    if (n.length === 0) { return ""; }
+    for (var i = 0; i < n.length; i++) {
+      if (i >= 9 || (i < 2 ? !/^[A-Z]$/.test(n[i]) : !/^[0-9]$/.test(n[i]))) { return "bad"; }
+    }
+    if (n.length < 9) { return "short"; }
+    return ["AN", "ID", "AC", "PE"].indexOf(n[0] + n[1]) >= 0 ? "ok" : "rare";
+  }
+  function passportCheck() {
+    document.querySelectorAll("input[data-passport-check]").forEach(function (input) {
+      var out = document.getElementById(input.id + "-status");
+      if (!out) { return; }
+      var shown = "";
+      function show(final) {
+        var st = passportState(input.value);
+        if (st === "short") { st = final ? "bad" : ""; }
+        var n = passportNormalize(input.value), text = "";
+        if (st === "bad") { text = input.getAttribute("data-passport-invalid"); }
+        if (st === "ok") { text = input.getAttribute("data-passport-ok").replace("{value}", n.slice(0, 2) + " " + n.slice(2)); }
+        if (st === "rare") { text = input.getAttribute("data-passport-rare").replace("{series}", n.slice(0, 2)); }
+        if (text === shown) { return; }
+        shown = text;
+        out.textContent = text;
+        out.classList.toggle("is-error", st === "bad" || st === "rare");
+        if (st === "bad") { input.setAttribute("aria-invalid", "true"); }
+        else if (!input.closest(".field-invalid")) { input.removeAttribute("aria-invalid"); }
+      }
+      input.addEventListener("input", function () { show(false); });
+      input.addEventListener("blur", function () { show(true); });
+    });
+  }
+
+  // Caps Lock noticed on the password fields of a form that asks for it
+  // (data-caps-lock holds the warning): a password typed in capitals fails unseen.
+  function capsLock() {
+    document.querySelectorAll("[data-caps-lock]").forEach(function (form) {
+      var text = form.getAttribute("data-caps-lock");
+      form.querySelectorAll("input[type=password]").forEach(function (input) {
+        var out = document.createElement("p");
+        out.className = "lookup-status is-error caps-warning";
+        out.id = input.id + "-caps";
+        out.setAttribute("aria-live", "polite");
+        var wrap = input.closest(".pw-wrap") || input;
+        wrap.parentNode.insertBefore(out, wrap.nextSibling);
+        var on = false;
+        function set(v) {
+          if (v === on) { return; }
+          on = v;
+          out.textContent = v ? text : "";
+          describe(input, out.id, v);
+        }
+        function check(e) { if (e.getModifierState) { set(e.getModifierState("CapsLock")); } }
+        input.addEventListener("keydown", check);
+        input.addEventListener("keyup", check);
+        input.addEventListener("blur", function () { set(false); });
+      });
     });
   }
 
@@ -196,6 +307,8 @@
     passwordToggles();
     passwordRules();
     innLookup();
+    passportCheck();
+    capsLock();
     timers();
     printButtons();
     jobPoll();
