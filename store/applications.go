@@ -37,6 +37,10 @@ type NewApplication struct {
 	// application is superseded silently, as the API always did.
 	AskFirst   bool
 	Supersedes time.Time
+	// FormedToken, when not empty, is the token (NewFormedToken) the forming browser will
+	// hold to find the application on the page that shows it (web/applied_show.go); only
+	// its SHA-256 is stored, beside the application, in the transaction that forms it.
+	FormedToken string
 }
 
 // CreateApplication stores an application with its generated code and field 300 (ACC-1…ACC-4).
@@ -144,10 +148,14 @@ func (db *DB) CreateApplication(ctx context.Context, who Actor, n NewApplication
 			return err
 		}
 		app.Code = code
+		var formedToken sql.NullString
+		if n.FormedToken != "" {
+			formedToken = sql.NullString{String: ident.TokenHash(n.FormedToken), Valid: true}
+		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO applications (code, kind, inn, name, office_code, address, passport, passport_flag,
-			signatory, filled_at, password_hash, lang, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			signatory, filled_at, password_hash, lang, status, formed_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 			app.Code, string(app.Kind), app.INN, app.Name, app.OfficeCode, app.Address, app.Passport, app.PassportFlag,
-			app.Signatory, ms(app.FilledAt), app.PasswordHash, app.Lang, string(app.Status)).Scan(&app.ID)
+			app.Signatory, ms(app.FilledAt), app.PasswordHash, app.Lang, string(app.Status), formedToken).Scan(&app.ID)
 		if err != nil {
 			return fmt.Errorf("store: insert application: %w", err)
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"kabinet"
@@ -12,14 +11,17 @@ import (
 // formed it, so that Back and reload show the same code and never form another one
 // that would supersede the one already printed (RST-2).
 //
-// Which application it shows is named by a cookie, not the URL: the code (with which
-// the office finds the application) and the ИНН never travel in a URL (SEC-2). The
-// cookie holds the code and the ИНН; it is HttpOnly and SameSite=Strict, lives
-// formedShownFor, and is checked on the server against the same pair the status page
-// takes, under the same rate limit, and against the application's own field 300, so a
-// cookie kept or forged beyond its time shows nothing. Another browser, or this one
-// after that time, gets a page saying where the application can still be found (the
-// status page, by code and ИНН) without forming anything.
+// Which application it shows is named by a cookie, not the URL, and the cookie holds
+// neither the code (with which the office finds the application, and which with the
+// ИНН opens the status page) nor the ИНН (SEC-2): on an office's public computer the
+// browser's cookie store is anybody's. It holds an opaque token of 256 random bits
+// (store.NewFormedToken) of which the shared database keeps only the SHA-256 beside the
+// application, so any instance finds it. The cookie is HttpOnly and SameSite=Strict,
+// lives formedShownFor, and the server accepts the token only within formedShownFor of
+// the application's field 300 (its own clock), so a cookie kept beyond its time shows
+// nothing; «Готово» clears the cookie and forgets the token in the database. Another
+// browser, or this one after that time, gets a page saying where the application can
+// still be found (the status page, by code and ИНН) without forming anything.
 
 // appliedPath is the page of the application just formed.
 const appliedPath = "/applied"
@@ -36,9 +38,14 @@ func (s *Server) formedCookieName() string {
 	return "kabinet_formed"
 }
 
-// setFormed names a in this browser's cookie for /applied.
-func (s *Server) setFormed(w http.ResponseWriter, a kabinet.Application) {
-	http.SetCookie(w, &http.Cookie{Name: s.formedCookieName(), Value: a.Code + "." + a.INN, Path: "/",
+// newFormed is a token naming the application about to be formed in this browser
+// (store.NewApplication.FormedToken), to be set with setFormed once it is formed.
+func (s *Server) newFormed() (string, error) { return s.db.NewFormedToken() }
+
+// setFormed names the application formed with token in this browser's cookie for
+// /applied.
+func (s *Server) setFormed(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: s.formedCookieName(), Value: token, Path: "/",
 		MaxAge: int(formedShownFor / time.Second), HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
 }
 
@@ -48,29 +55,26 @@ func (s *Server) clearFormed(w http.ResponseWriter) {
 }
 
 // formedHere is the application this browser's cookie names, if it still shows one:
-// ok is false when there is no cookie, it names no application, or the application
-// was formed more than formedShownFor ago.
+// ok is false when there is no cookie, its token names no application (unknown,
+// forged, forgotten), or the application was formed more than formedShownFor ago.
 func (s *Server) formedHere(r *http.Request) (a kabinet.Application, ok bool, err error) {
 	c, cerr := r.Cookie(s.formedCookieName())
 	if cerr != nil || c.Value == "" {
 		return a, false, nil
 	}
-	code, inn, found := strings.Cut(c.Value, ".")
-	if !found || len(c.Value) > 64 {
-		return a, false, nil
-	}
 	if err := s.limitApplicationCalls(r); err != nil {
 		return a, false, err
 	}
-	a, err = s.db.ApplicationStatus(r.Context(), code, inn)
+	now := s.clock.Now()
+	a, err = s.db.FormedApplication(r.Context(), c.Value, now.Add(-formedShownFor))
 	if err != nil {
-		switch kabinet.ErrorKind(err) {
-		case kabinet.KindNotFound, kabinet.KindInvalid, kabinet.KindUnprocessable:
-			return a, false, nil
+		if kabinet.ErrorKind(err) == kabinet.KindNotFound {
+			// Past its time or never known: forgotten, so it finds nothing later either.
+			return a, false, s.db.ForgetFormed(r.Context(), c.Value)
 		}
 		return a, false, err
 	}
-	if age := s.clock.Now().Sub(a.FilledAt); age > formedShownFor || age < -time.Minute {
+	if a.FilledAt.Sub(now) > time.Minute {
 		return a, false, nil
 	}
 	return a, true, nil
@@ -110,8 +114,14 @@ func (s *Server) pageApplied(w http.ResponseWriter, r *http.Request) error {
 }
 
 // pageAppliedDone: POST /applied/done — «Готово»: this browser forgets the application
-// (on an office's public computer, before the next person sits down).
+// (on an office's public computer, before the next person sits down): the cookie is
+// cleared and its token forgotten in the database, so a copy of it finds nothing.
 func (s *Server) pageAppliedDone(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(s.formedCookieName()); err == nil {
+		if err := s.db.ForgetFormed(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
 	s.clearFormed(w)
 	if s.token(r, "taxpayer") != "" {
 		return seeOther(w, r, "/cabinet")

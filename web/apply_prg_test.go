@@ -29,6 +29,18 @@ func (b *browser) setCookie(t *testing.T, name, value string) {
 	b.http.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
 }
 
+// cookie is the value of b's cookie name, "" when it holds none.
+func (b *browser) cookie(t *testing.T, name string) string {
+	t.Helper()
+	u, _ := url.Parse(b.e.srv.URL)
+	for _, c := range b.http.Jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
 func (e *testServer) status(t *testing.T, code string) kabinet.ApplicationStatus {
 	t.Helper()
 	a, err := e.db.Application(context.Background(), code)
@@ -85,8 +97,9 @@ func TestApplyPostRedirectGet(t *testing.T) {
 			p.hasNot(t, code3(first))
 			forged.setCookie(t, "kabinet_formed", "\xff.\x00")
 			forged.get(t, "/applied").expect(t, 200, "")
+			// A copy of the cookie shows the application as long as the token is good.
 			late := e.browser("")
-			late.setCookie(t, "kabinet_formed", first+"."+pageINN)
+			late.setCookie(t, "kabinet_formed", b.cookie(t, "kabinet_formed"))
 			late.get(t, "/applied").expect(t, 200, "").has(t, code3(first))
 			e.clock.Advance(31 * time.Minute)
 			p = late.get(t, "/applied").expect(t, 200, "")
@@ -101,9 +114,12 @@ func TestApplyPostRedirectGet(t *testing.T) {
 		})
 		t.Run("«Готово» forgets the application in this browser", func(t *testing.T) {
 			c := e.browser("")
-			c.setCookie(t, "kabinet_formed", first+"."+pageINN)
+			c.setCookie(t, "kabinet_formed", b.cookie(t, "kabinet_formed"))
 			c.post(t, "/applied/done").expect(t, 303, "/")
 			c.get(t, "/applied").expect(t, 200, "").has(t, gone)
+			if v := c.cookie(t, "kabinet_formed"); v != "" {
+				t.Errorf("«Готово» left the cookie %q", v)
+			}
 		})
 
 		var openMS string
@@ -142,11 +158,12 @@ func TestApplyPostRedirectGet(t *testing.T) {
 				t.Fatalf("%d applications", n)
 			}
 		})
-		var second string
+		var second, secondToken string
 		t.Run("RST-2 a confirmation for another open application than the one open now asks again", func(t *testing.T) {
 			e.clock.Advance(time.Minute) // 11:32
 			other := e.browser("")
 			second = other.apply(t, pageINN, "AN 4890152", "Другой2020!")
+			secondToken = other.cookie(t, "kabinet_formed")
 			if e.status(t, first) != kabinet.StatusSuperseded {
 				t.Fatal("the other browser's confirmation did not supersede the first")
 			}
@@ -169,7 +186,7 @@ func TestApplyPostRedirectGet(t *testing.T) {
 			b.get(t, "/applied").expect(t, 200, "").has(t, code3(third), "23.11.2026 11:32:00")
 			// The browser that formed the superseded one is told so on its page.
 			o := e.browser("")
-			o.setCookie(t, "kabinet_formed", second+"."+pageINN)
+			o.setCookie(t, "kabinet_formed", secondToken)
 			p := o.get(t, "/applied").expect(t, 200, "")
 			p.has(t, code3(second), ru("web.status.superseded"), ru("web.applied.since.title"))
 			p.hasNot(t, `action="/applications/print"`)

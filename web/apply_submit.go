@@ -59,12 +59,16 @@ func (s *Server) pageApplySubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	kind := kindOf(r.PostFormValue("kind"))
-	a, err := s.db.CreateApplication(r.Context(), publicActor(r), store.NewApplication{Kind: kind,
+	formed, err := s.newFormed()
+	if err != nil {
+		return err
+	}
+	_, err = s.db.CreateApplication(r.Context(), publicActor(r), store.NewApplication{Kind: kind,
 		INN: r.PostFormValue("inn"), Passport: r.PostFormValue("passport"), Password: r.PostFormValue("password"),
 		PasswordConfirm: r.PostFormValue("password_confirm"), CurrentPassword: r.PostFormValue("current_password"),
-		Lang: string(langOf(r)), AskFirst: true, Supersedes: supersedesOf(r)})
+		Lang: string(langOf(r)), AskFirst: true, Supersedes: supersedesOf(r), FormedToken: formed})
 	if err == nil {
-		s.setFormed(w, a)
+		s.setFormed(w, formed)
 		return seeOther(w, r, appliedPath)
 	}
 	if s.confirmAgain(w, r, kind, "", err) {

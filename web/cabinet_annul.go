@@ -19,11 +19,15 @@ func (s *Server) pageCabinetAnnul(w http.ResponseWriter, r *http.Request) error 
 	if !ok {
 		return err
 	}
-	a, err := s.db.CreateApplication(r.Context(), taxpayerActor(r, acct), store.NewApplication{Kind: kabinet.KindAnnulment,
+	formed, err := s.newFormed()
+	if err != nil {
+		return err
+	}
+	_, err = s.db.CreateApplication(r.Context(), taxpayerActor(r, acct), store.NewApplication{Kind: kabinet.KindAnnulment,
 		INN: acct.INN, Passport: r.PostFormValue("passport"), SignedIn: true, Lang: string(langOf(r)),
-		AskFirst: true, Supersedes: supersedesOf(r)})
+		AskFirst: true, Supersedes: supersedesOf(r), FormedToken: formed})
 	if err == nil {
-		s.setFormed(w, a)
+		s.setFormed(w, formed)
 		return seeOther(w, r, appliedPath)
 	}
 	if kabinet.ErrorCode(err) == "would_supersede" && s.confirmAgain(w, r, kabinet.KindAnnulment, acct.INN, err) {
