@@ -213,12 +213,17 @@ func (s *Server) pageVerifyFiling(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// verifyFilingData is what the verification shows: the receipt, no cell values (FIL-7).
+// verifyFilingData is what the verification shows: the receipt, no cell values (FIL-7),
+// or which fields were sent empty.
 type verifyFilingData struct {
 	Receipt *kabinet.Receipt
+	// Missing are the fields the form was sent without ("number", "code").
+	Missing map[string]bool
 }
 
-// pageVerifyFilingPost: POST /verify/filing {number, code} (FIL-7).
+// pageVerifyFilingPost: POST /verify/filing {number, code} (FIL-7). The form sent with
+// a field empty asks for it instead of answering that no such filing exists, and costs
+// no look-up of the client's limit.
 func (s *Server) pageVerifyFilingPost(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
@@ -227,6 +232,12 @@ func (s *Server) pageVerifyFilingPost(w http.ResponseWriter, r *http.Request) er
 	v.Path = "/verify/filing"
 	v.Form = keep(r, "number", "code")
 	v.D = &verifyFilingData{}
+	if missing, first := missingFields(r.PostFormValue, verifyFields); first != "" {
+		v.D = &verifyFilingData{Missing: missing}
+		s.fail(w, r, v, kabinet.Errorf(kabinet.KindUnprocessable, "filing_verify_fields_required",
+			"enter the filing's registration number and its verification code"), first)
+		return nil
+	}
 	rc, err := s.verifyFiling(r, r.PostFormValue("number"), r.PostFormValue("code"))
 	if err != nil {
 		s.fail(w, r, v, err, "number")

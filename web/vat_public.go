@@ -52,22 +52,33 @@ func (s *Server) pageVATCheckPost(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// vatVerifyData is the verification page's answer: what the paper shows.
+// vatVerifyData is the verification page's answer: what the paper shows, or which
+// fields were sent empty.
 type vatVerifyData struct {
 	Decision *vatDecisionPublic
+	// Missing are the fields the form was sent without ("number", "code").
+	Missing map[string]bool
 }
 
 // RangeText prints a range as the decision does.
 func (d vatVerifyData) RangeText(r kabinet.VATRange) string { return r.String() }
 
 // pageVATVerify: GET /vat/verify[?number=&code=] — the QR on a VAT decision leads here.
+// The form sent with a field empty asks for it, as /verify does, instead of answering
+// that no such decision exists, and costs no look-up of the client's limit.
 func (s *Server) pageVATVerify(w http.ResponseWriter, r *http.Request) error {
 	v := s.newView(r, "vat_verify", "web.vat.verify.title", "public")
 	q := r.URL.Query()
 	v.Form = map[string]string{"number": cleanEcho(q.Get("number")), "code": cleanEcho(q.Get("code"))}
 	v.D = vatVerifyData{}
-	if q.Get("number") == "" && q.Get("code") == "" {
+	if !q.Has("number") && !q.Has("code") {
 		s.render(w, r, http.StatusOK, v)
+		return nil
+	}
+	if missing, first := missingFields(q.Get, verifyFields); first != "" {
+		v.D = vatVerifyData{Missing: missing}
+		s.vatFail(w, r, v, kabinet.Errorf(kabinet.KindUnprocessable, "verify_fields_required",
+			"enter the decision's number and its verification code"), first)
 		return nil
 	}
 	d, err := s.verifyVATDecision(r, q.Get("number"), q.Get("code"))

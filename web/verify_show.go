@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"kabinet"
 )
@@ -28,17 +27,7 @@ func (s *Server) pageVerify(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusOK, v)
 		return nil
 	}
-	missing := map[string]bool{}
-	first := "" // the id of the first empty field, which the error summary links to
-	for _, f := range []struct{ name, id string }{{"number", "number"}, {"code", "vcode"}} {
-		if strings.TrimSpace(q.Get(f.name)) == "" {
-			missing[f.name] = true
-			if first == "" {
-				first = f.id
-			}
-		}
-	}
-	if first != "" {
+	if missing, first := missingFields(q.Get, verifyFields); first != "" {
 		v.D = verifyData{Missing: missing}
 		s.fail(w, r, v, kabinet.Errorf(kabinet.KindUnprocessable, "verify_fields_required",
 			"enter the decision's number and its verification code"), first)
