@@ -54,27 +54,6 @@ const (
 	applyNewPW    = "Новый2019!"
 )
 
-// axeClean runs axe-core on the page in ctx (a browser with JavaScript) and fails on
-// any violation, whatever its impact.
-func axeClean(t *testing.T, ctx context.Context, what string) {
-	t.Helper()
-	src := axeCore(t)
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](src+";true")); err != nil {
-		t.Fatalf("inject axe: %v", err)
-	}
-	res, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(
-		r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html.slice(0, 160))}))))`,
-		chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe.run: %v", err)
-	}
-	var vs []violation
-	json.Unmarshal([]byte(res), &vs)
-	for _, v := range vs {
-		t.Errorf("axe on %s: %s (%s): %s — %v", what, v.ID, v.Impact, v.Help, v.Nodes)
-	}
-}
-
 // isTrue evaluates a JavaScript condition on the page.
 func isTrue(t *testing.T, ctx context.Context, expr string) bool {
 	t.Helper()
