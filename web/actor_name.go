@@ -8,14 +8,23 @@ import "strings"
 // and the system in words of the user's language. The stored actor ("staff:naryn",
 // "public", "taxpayer:np…", "system", "cli") stays as it is in the audit log and
 // the API, which programs read; an actor of no known kind is shown as stored.
+// A page of the audit log names the same few staff on many rows: each is looked up once.
 func (v *view) ActorName(actor string) string {
 	kind, login, _ := strings.Cut(actor, ":")
 	switch kind {
 	case "staff":
-		if st, err := v.s.db.StaffByLogin(v.ctx, login); err == nil && st.Name != "" {
-			return st.Name
+		if name, ok := v.actors[actor]; ok {
+			return name
 		}
-		return login
+		name := login
+		if st, err := v.s.db.StaffByLogin(v.ctx, login); err == nil && st.Name != "" {
+			name = st.Name
+		}
+		if v.actors == nil {
+			v.actors = map[string]string{}
+		}
+		v.actors[actor] = name
+		return name
 	case "public", "taxpayer", "system", "cli", "demo":
 		return v.T("officer.actor." + kind)
 	}

@@ -64,14 +64,6 @@ func (v *view) JobErrorText(j store.Job) string {
 // JobHref is a job's page.
 func (v *view) JobHref(j store.Job) string { return jobHref(j) }
 
-// StaffOf is the login of an actor "staff:<login>", or the actor as it is.
-func (v *view) StaffOf(actor string) string {
-	if len(actor) > 6 && actor[:6] == "staff:" {
-		return actor[6:]
-	}
-	return actor
-}
-
 // Bytes writes a count of bytes with its thousands apart (no-break spaces): 1 048 576.
 func (v *view) Bytes(n int64) string {
 	s := strconv.FormatInt(n, 10)

@@ -252,8 +252,19 @@ func TestSupervisorPages(t *testing.T) {
 				}
 				return strings.Join(out, " ")
 			}
+			// Who, by name in words, the stored actor (what the filter searches) beside it.
+			actors := func(p page) []string {
+				var out []string
+				for _, m := range regexp.MustCompile(`data-label="(?:Кто|Ким)">([^<]*)<span class="[^"]*sup-actor-id">([^<]+)</span>`).FindAllStringSubmatch(p.body, -1) {
+					out = append(out, strings.TrimSpace(m[1])+" | "+m[2])
+				}
+				return out
+			}
 			p = sup.post(t, "/office/audit", "action", "registry.upload").expect(t, 200, "")
-			p.has(t, "registry-2026.csv", "staff:supervisor")
+			p.has(t, "registry-2026.csv")
+			if got := actors(p); len(got) == 0 || got[0] != "Асанова Динара | staff:supervisor" {
+				t.Errorf("the upload's actor: %q, want the supervisor's name and staff:supervisor", got)
+			}
 			if got := actions(p); !strings.HasPrefix(got, "registry.upload") || strings.Trim(strings.ReplaceAll(got, "registry.upload", ""), " ") != "" {
 				t.Errorf("action filter: %q", got)
 			}
@@ -273,6 +284,9 @@ func TestSupervisorPages(t *testing.T) {
 				if _, err := e.db.LookupRegistry(context.Background(), store.Actor{Name: "public", Address: "10.1.1.1"}, guideINN, 1000); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if got := actors(supKY.post(t, "/office/audit", "actor", "public", "action", "registry.lookup").expect(t, 200, "")); len(got) == 0 || got[0] != "салык төлөөчү | public" {
+				t.Errorf("a taxpayer's look-up in Kyrgyz: %q", got)
 			}
 			p = sup.post(t, "/office/audit").expect(t, 200, "")
 			m := regexp.MustCompile(`name="before" value="([0-9]+)"`).FindStringSubmatch(p.body)

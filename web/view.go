@@ -35,6 +35,7 @@ type view struct {
 	NoticeKV []any
 	Form     map[string]string
 	D        any
+	actors   map[string]string // ActorName's answers, one look-up per actor a page
 }
 
 // formError is an error shown on a form: the message, the field it belongs to, and
