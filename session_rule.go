@@ -23,3 +23,12 @@ func SessionExpired(end, lastSeen, now time.Time, pol Policy) bool {
 func MustChangePassword(lastActivity, now time.Time, pol Policy) bool {
 	return now.After(lastActivity.UTC().AddDate(0, pol.InactivityMonths, 0))
 }
+
+// PasswordChangeRequired is the refusal of anything but the password change to a
+// session that must change its password (PWD-4): 403 password_change_required, with the
+// policy's InactivityMonths as "months" for the message, which names the period.
+func PasswordChangeRequired(pol Policy) *Error {
+	return Errorf(KindForbidden, "password_change_required",
+		"more than %d months without activity: change the password first (PWD-4)", pol.InactivityMonths).
+		With("months", pol.InactivityMonths)
+}

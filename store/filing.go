@@ -140,7 +140,11 @@ func (db *DB) SubmitFiling(ctx context.Context, who Actor, s Session, password s
 		return kabinet.Receipt{}, false, kabinet.Errorf(kabinet.KindForbidden, "forbidden", "only a taxpayer files reports")
 	}
 	if s.MustChange {
-		return kabinet.Receipt{}, false, kabinet.Errorf(kabinet.KindForbidden, "password_change_required", "change the password before anything else (PWD-4)")
+		pol, err := db.Policy(ctx)
+		if err != nil {
+			return kabinet.Receipt{}, false, err
+		}
+		return kabinet.Receipt{}, false, kabinet.PasswordChangeRequired(pol)
 	}
 	if err := sub.validate(); err != nil {
 		return kabinet.Receipt{}, false, err

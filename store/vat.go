@@ -25,7 +25,11 @@ func (db *DB) vatTaxpayer(ctx context.Context, s Session) (kabinet.Account, erro
 		return kabinet.Account{}, kabinet.Errorf(kabinet.KindForbidden, "forbidden", "only a taxpayer applies for VAT invoice numbers")
 	}
 	if s.MustChange {
-		return kabinet.Account{}, kabinet.Errorf(kabinet.KindForbidden, "password_change_required", "change the password before anything else (PWD-4)")
+		pol, err := db.Policy(ctx)
+		if err != nil {
+			return kabinet.Account{}, err
+		}
+		return kabinet.Account{}, kabinet.PasswordChangeRequired(pol)
 	}
 	acct, err := db.AccountByID(ctx, s.SubjectID)
 	if err != nil {

@@ -82,8 +82,11 @@ func (s *Server) taxpayerSession(r *http.Request, allowMustChange bool) (store.S
 		return sess, kabinet.Account{}, kabinet.Errorf(kabinet.KindUnauthorized, "not_signed_in", "sign in first")
 	}
 	if sess.MustChange && !allowMustChange {
-		return sess, kabinet.Account{}, kabinet.Errorf(kabinet.KindForbidden, "password_change_required",
-			"more than six months without activity: change the password first (PWD-4)")
+		pol, err := s.db.Policy(r.Context())
+		if err != nil {
+			return sess, kabinet.Account{}, err
+		}
+		return sess, kabinet.Account{}, kabinet.PasswordChangeRequired(pol)
 	}
 	acct, err := s.db.AccountByID(r.Context(), sess.SubjectID)
 	return sess, acct, err
