@@ -244,6 +244,11 @@ func TestPagesPublic(t *testing.T) {
 				"<span class=\"fno\">297</span>", "Сформировать заявление")
 			// Without JavaScript the password stays a password field; the toggle is hidden until app.js shows it.
 			p.has(t, `type="password"`, `aria-pressed="false" hidden`)
+			// The Guide's form: 102, 103, 104, 106, then the address, then section II.
+			at := func(s string) int { return strings.Index(p.body, s) }
+			if f104, f106, addr, f297 := at(`for="f104"`), at(`for="passport"`), at(`for="faddr"`), at(`for="f297"`); !(f104 < f106 && f106 < addr && addr < f297) {
+				t.Errorf("field order 104 %d, 106 %d, address %d, 297 %d: want the Guide's 104, 106, address, 297", f104, f106, addr, f297)
+			}
 		})
 		t.Run("ACC-1 the look-up without JavaScript fills 103, 104, address and 297", func(t *testing.T) {
 			p := b.post(t, "/apply/lookup", "kind", "access", "inn", pageINN, "passport", "AN 4890152").expect(t, 200, "")
