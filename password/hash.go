@@ -55,7 +55,8 @@ var ErrMalformed = errors.New("password: malformed hash")
 // Hasher hashes and verifies passwords and code words with argon2id (PWD-2). Each hash
 // holds Params.Memory KiB while it runs, so a semaphore bounds how many run at once: a
 // flood of sign-ins queues (for at most maxWait) instead of exhausting memory. A Hasher
-// is safe for concurrent use.
+// is safe for concurrent use. Hashes run at the lowest priority beside one spare Go
+// processor where the system allows it (thread.go).
 type Hasher struct {
 	params  Params
 	slots   chan struct{} // one token per running hash
@@ -81,6 +82,7 @@ func NewHasher(p Params, maxConcurrent int, maxWait time.Duration) *Hasher {
 	if p.Memory < 8*uint32(p.Threads) {
 		p.Memory = 8 * uint32(p.Threads)
 	}
+	spareProcessor(maxConcurrent) // thread.go
 	return &Hasher{
 		params:  p,
 		slots:   make(chan struct{}, maxConcurrent),
@@ -144,7 +146,9 @@ func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 		return "", err
 	}
 	defer h.release()
-	key := argon2.IDKey([]byte(Normalize(pw)), salt, h.params.Time, h.params.Memory, h.params.Threads, keyLen)
+	key := derive(func() []byte {
+		return argon2.IDKey([]byte(Normalize(pw)), salt, h.params.Time, h.params.Memory, h.params.Threads, keyLen)
+	})
 	return encode(h.params, salt, key), nil
 }
 
@@ -217,7 +221,9 @@ func (h *Hasher) Verify(ctx context.Context, pw, encoded string) (ok, needsRehas
 		return false, false, err
 	}
 	defer h.release()
-	got := argon2.IDKey([]byte(Normalize(pw)), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
+	got := derive(func() []byte {
+		return argon2.IDKey([]byte(Normalize(pw)), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
+	})
 	ok = subtle.ConstantTimeCompare(got, key) == 1
 	return ok, p != h.params || len(salt) != saltLen || len(key) != keyLen, nil
 }
