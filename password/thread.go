@@ -68,6 +68,10 @@ func derive(f func() []byte) []byte {
 	return r.key
 }
 
+// LowPriority reports whether hashes run on threads of their own at the lowest
+// priority, beside a spare processor (the bench shows it with its figures).
+func LowPriority() bool { return lowPriority() }
+
 // spareProcessor gives Go one processor more than slots hashes can hold, when the
 // hashes run at the lowest priority and GOMAXPROCS would not leave one free. An
 // operator's GOMAXPROCS (the environment variable) is left as set.

@@ -317,7 +317,13 @@ func loopbackURL(raw string) (base string, ipv4 bool, err error) {
 func (b *bench) main(ctx context.Context, stdout io.Writer) (err error) {
 	b.rep = report{Cores: runtime.NumCPU(), GoVersion: runtime.Version(), HashParams: b.hasher.Params().String(),
 		HashSlots: b.cfg.hashSlots, Seconds: b.cfg.seconds, MaxRequests: b.cfg.requests, Rows: b.cfg.rows,
-		Clients: b.cfg.clients, Skipped: map[string]string{}}
+		Clients: b.cfg.clients, Skipped: map[string]string{}, GoMaxProcs: runtime.GOMAXPROCS(0), HashPriority: "normal priority"}
+	switch {
+	case b.cfg.url != "":
+		b.rep.GoMaxProcs, b.rep.HashPriority = 0, "priority unknown: the service runs in another process"
+	case password.LowPriority():
+		b.rep.HashPriority = "each on a thread of its own at nice 19"
+	}
 	var stop func()
 	if b.cfg.url == "" {
 		stop, err = b.startService(ctx)

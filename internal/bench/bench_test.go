@@ -199,6 +199,11 @@ func TestBenchEveryScenario(t *testing.T) {
 			if rows := figure(t, m, "import.registry_rows_after").(float64); rows < 2000 {
 				t.Errorf("registry after import: %v rows, want ≥ 2000", rows)
 			}
+			// The importer is judged against the bare insert of the same rows in the same run.
+			positive(t, m, "import.bare_insert.rows_per_s", "import.ratio_to_bare_insert", "gomaxprocs")
+			if figure(t, m, "import.bare_insert.rows") != figure(t, m, "import.rows") {
+				t.Errorf("bare insert of %v rows beside an import of %v", figure(t, m, "import.bare_insert.rows"), figure(t, m, "import.rows"))
+			}
 			positive(t, m, "scale.small_registry_rows", "scale.large_registry_rows", "scale.small.p99_ms", "scale.large.p99_ms", "scale.p99_ratio")
 			if figure(t, m, "scale.large_registry_rows").(float64) <= figure(t, m, "scale.small_registry_rows").(float64) {
 				t.Error("scale: the large registry is not larger")

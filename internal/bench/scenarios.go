@@ -360,11 +360,21 @@ func (b *bench) scenarioImportScale(ctx context.Context, doImport, doScale bool)
 		sc.Small = figuresOf(b.lookups(ctx, fmt.Sprintf("scale: look-up, %d rows", n), scaleBodies(small)))
 		lo = small
 	}
+	var bare *bareFigures
+	if doImport {
+		// First, so that what it leaves the database to do (a checkpoint, say) falls on
+		// the importer, not on the look-ups of the large registry.
+		var err error
+		if bare, err = b.bareInsert(ctx, lo, lo+b.cfg.rows); err != nil {
+			return err
+		}
+	}
 	im, err := b.importRows(ctx, lo, lo+b.cfg.rows)
 	if err != nil {
 		return err
 	}
 	if doImport {
+		im.Bare, im.RatioToBare = bare, ratio(im.PerSecond, bare.PerSecond)
 		b.rep.Import = im
 	}
 	if doScale {
