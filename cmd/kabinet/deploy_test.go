@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,6 +33,19 @@ func TestDeployExamples(t *testing.T) {
 	}
 	if have["MemoryMax"] == "" {
 		t.Error("kabinet.service: no MemoryMax")
+	}
+	// The hashes lower their own threads' priority (password/thread_linux.go): the
+	// filter that denies @resources must give setpriority back after it.
+	var filters []string
+	for _, line := range strings.Split(string(unit), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "SystemCallFilter="); ok {
+			filters = append(filters, v)
+		}
+	}
+	deny := slices.IndexFunc(filters, func(f string) bool { return strings.HasPrefix(f, "~") && strings.Contains(f, "@resources") })
+	allow := slices.Index(filters, "setpriority")
+	if deny >= 0 && allow < deny {
+		t.Errorf("kabinet.service: SystemCallFilter %q denies @resources without giving setpriority back after it", filters)
 	}
 
 	env, err := os.Open("../../deploy/kabinet.env.example")
