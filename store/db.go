@@ -60,7 +60,10 @@ type DB struct {
 	rand    io.Reader
 	hasher  Hasher
 	policy  policyCache
-	lookups *lookupBatcher
+	lookups *batcher[*lookupRequest]
+	lookupC *lookupCommitter
+	// vatDecisions commits the offices' VAT decisions in batches (vat_batch.go).
+	vatDecisions *batcher[*vatDecisionRequest]
 	// writer serialises this instance's SQLite transactions in Go. SQLite has one
 	// writer at a time anyway (every transaction here begins IMMEDIATE); waiting on a
 	// mutex queues writers fairly and at once, where SQLite's busy handler sleeps and
@@ -99,7 +102,8 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		db.log = slog.Default()
 	}
 	db.writer = make(chan struct{}, 1)
-	db.lookups = newLookupBatcher(db)
+	db.lookups, db.lookupC = newLookupBatcher(db)
+	db.vatDecisions = newVATDecisionBatcher(db)
 	if opt.SignIns > 0 {
 		db.signIns, db.signInWait = make(chan struct{}, opt.SignIns), opt.SignInWait
 	}
@@ -166,6 +170,8 @@ func parseURL(raw string) (dialect, string, error) {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.lookups.stop()
+	db.lookupC.close()
+	db.vatDecisions.stop()
 	return db.sql.Close()
 }
 

@@ -5,10 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -44,94 +42,38 @@ type lookupResult struct {
 	err    error
 }
 
-// lookupBatcher owns the goroutine that commits batches of look-ups for one DB.
-type lookupBatcher struct {
-	db    *DB
-	queue chan *lookupRequest
-	start sync.Once
-	quit  chan struct{}
-	done  chan struct{}
+// lookupCommitter commits batches of look-ups for one DB (a batcher's commit).
+type lookupCommitter struct {
+	db *DB
+	st *sqliteLookupStatements // prepared at the first batch (SQLite)
 }
 
-func newLookupBatcher(db *DB) *lookupBatcher {
-	return &lookupBatcher{db: db, queue: make(chan *lookupRequest, 4*maxLookupBatch),
-		quit: make(chan struct{}), done: make(chan struct{})}
+func newLookupBatcher(db *DB) (*batcher[*lookupRequest], *lookupCommitter) {
+	c := &lookupCommitter{db: db}
+	return newBatcher(db, "look-up", maxLookupBatch, c.commit), c
 }
 
-// stop ends the goroutine (if it ran) after the batch in hand.
-func (b *lookupBatcher) stop() {
-	b.start.Do(func() { close(b.done) }) // never started: nothing to wait for
-	select {
-	case <-b.quit:
-	default:
-		close(b.quit)
+func (c *lookupCommitter) commit(batch []*lookupRequest) {
+	results := make([]lookupResult, len(batch))
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	var err error
+	if c.st == nil && c.db.dialect == sqlite {
+		c.st, err = c.db.prepareLookupStatements(ctx)
 	}
-	<-b.done
-}
-
-func (b *lookupBatcher) lookup(ctx context.Context, r *lookupRequest) (FormFields, error) {
-	b.start.Do(func() { go b.run() })
-	select {
-	case b.queue <- r:
-	case <-b.quit:
-		return FormFields{}, kabinet.Errorf(kabinet.KindUnavailable, "unavailable", "store: closed")
-	case <-ctx.Done():
-		return FormFields{}, b.db.unavailable("look-up", ctx.Err())
+	if err == nil {
+		err = c.db.lookupBatch(ctx, c.st, batch, results)
 	}
-	select {
-	case res := <-r.done:
-		return res.fields, res.err
-	case <-b.done: // closed with the request still queued
-		return FormFields{}, kabinet.Errorf(kabinet.KindUnavailable, "unavailable", "store: closed")
-	case <-ctx.Done():
-		return FormFields{}, b.db.unavailable("look-up", ctx.Err())
+	cancel()
+	for i, r := range batch {
+		if err != nil {
+			results[i] = lookupResult{err: c.db.unavailable("look-up", err)}
+		}
+		r.done <- results[i]
 	}
 }
 
-func (b *lookupBatcher) run() {
-	defer close(b.done)
-	var st *sqliteLookupStatements // prepared at the first batch (SQLite)
-	defer func() { st.close() }()
-	batch := make([]*lookupRequest, 0, maxLookupBatch)
-	for {
-		select {
-		case <-b.quit:
-			return
-		case r := <-b.queue:
-			batch = append(batch[:0], r)
-		}
-		// Let the goroutines already runnable run once before taking the batch: under
-		// load they are mostly look-ups on their way to the queue, which then share this
-		// commit (at 64 clients on SQLite, 4 look-ups a commit became 12, and a look-up's
-		// CPU fell by a twentieth); with nothing else runnable it costs nothing.
-		runtime.Gosched()
-	more:
-		for len(batch) < maxLookupBatch {
-			select {
-			case r := <-b.queue:
-				batch = append(batch, r)
-			default:
-				break more
-			}
-		}
-		results := make([]lookupResult, len(batch))
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		var err error
-		if st == nil && b.db.dialect == sqlite {
-			st, err = b.db.prepareLookupStatements(ctx)
-		}
-		if err == nil {
-			err = b.db.lookupBatch(ctx, st, batch, results)
-		}
-		cancel()
-		for i, r := range batch {
-			if err != nil {
-				results[i] = lookupResult{err: b.db.unavailable("look-up", err)}
-			}
-			r.done <- results[i]
-		}
-	}
-}
+// close releases the prepared statements; the batcher has stopped.
+func (c *lookupCommitter) close() { c.st.close() }
 
 // lookupBatch answers every request of the batch into results: counts each against its
 // client's per-minute limit, reads the registry, and audits every look-up that was

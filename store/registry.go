@@ -433,16 +433,26 @@ type queryer interface {
 }
 
 func taxpayer(ctx context.Context, q queryer, innValue string) (kabinet.Taxpayer, error) {
-	t := kabinet.Taxpayer{INN: innValue}
+	t, err := scanTaxpayer(q.QueryRowContext(ctx, "SELECT "+taxpayerColumns+" FROM taxpayers WHERE inn = $1", innValue))
+	if errors.Is(err, errNoRows) {
+		return kabinet.Taxpayer{INN: innValue}, kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "the ИНН is not in the registry")
+	}
+	return t, err
+}
+
+// taxpayerColumns are what scanTaxpayer reads.
+const taxpayerColumns = `inn, kind, name, head_position, head_name, office_code, address, status, fraud_reference,
+	vat_registered_on, reports, updated_at`
+
+func scanTaxpayer(row interface{ Scan(...any) error }) (kabinet.Taxpayer, error) {
+	var t kabinet.Taxpayer
 	var updated int64
 	var vatOn sql.NullString
 	var reports string
-	err := q.QueryRowContext(ctx, `SELECT kind, name, head_position, head_name, office_code, address, status, fraud_reference,
-		vat_registered_on, reports, updated_at
-		FROM taxpayers WHERE inn = $1`, innValue).Scan(&t.Kind, &t.Name, &t.HeadPosition, &t.HeadName, &t.OfficeCode,
+	err := row.Scan(&t.INN, &t.Kind, &t.Name, &t.HeadPosition, &t.HeadName, &t.OfficeCode,
 		&t.Address, &t.Status, &t.FraudReference, &vatOn, &reports, &updated)
 	if errors.Is(err, errNoRows) {
-		return t, kabinet.Errorf(kabinet.KindNotFound, "inn_not_found", "the ИНН is not in the registry")
+		return t, err
 	}
 	if err != nil {
 		return t, fmt.Errorf("store: taxpayer: %w", err)
@@ -450,6 +460,28 @@ func taxpayer(ctx context.Context, q queryer, innValue string) (kabinet.Taxpayer
 	t.UpdatedAt = fromMS(updated)
 	t.VATRegisteredOn, t.Reports = storedVATRegisteredOn(vatOn), storedReports(reports)
 	return t, nil
+}
+
+// taxpayersOf reads the registry's records of inns in one statement; an ИНН the
+// registry lacks is absent from the map.
+func taxpayersOf(ctx context.Context, q *Tx, inns []string) (map[string]kabinet.Taxpayer, error) {
+	out := make(map[string]kabinet.Taxpayer, len(inns))
+	if len(inns) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+taxpayerColumns+" FROM taxpayers WHERE inn IN ("+placeholders(1, len(inns))+")", anys(inns)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: taxpayers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scanTaxpayer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[t.INN] = t
+	}
+	return out, rows.Err()
 }
 
 // FormFields is what the public form shows after a look-up (ACC-1, SEC-2): no more.
@@ -478,5 +510,10 @@ func registrationFor(t kabinet.Taxpayer) error {
 // Look-ups that arrive together share one transaction (see lookup.go); a malformed
 // ИНН is counted but not audited, since nothing was looked up.
 func (db *DB) LookupRegistry(ctx context.Context, who Actor, rawINN string, perMinute int) (FormFields, error) {
-	return db.lookups.lookup(ctx, &lookupRequest{who: who, rawINN: rawINN, perMinute: perMinute, done: make(chan lookupResult, 1)})
+	r := &lookupRequest{who: who, rawINN: rawINN, perMinute: perMinute, done: make(chan lookupResult, 1)}
+	res, err := submit(ctx, db.lookups, r, r.done)
+	if err != nil {
+		return FormFields{}, err
+	}
+	return res.fields, res.err
 }

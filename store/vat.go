@@ -293,131 +293,24 @@ func (db *DB) OfficeVATApplication(ctx context.Context, s StaffActor, code strin
 // (409 series_exhausted). The decision is numbered and verified like an access
 // decision, and the subject is notified in the cabinet.
 func (db *DB) DecideVAT(ctx context.Context, s StaffActor, code string, assign bool, ground kabinet.VATGround, text string) (kabinet.VATDecision, error) {
-	var d kabinet.VATDecision
 	c, ok := ident.NormalizeCode(code)
 	if !ok {
-		return d, vatApplicationNotFound()
+		return kabinet.VATDecision{}, vatApplicationNotFound()
 	}
 	text, err := kabinet.CleanText("text", text, 500)
 	if err != nil {
-		return d, err
+		return kabinet.VATDecision{}, err
 	}
-	var a kabinet.VATApplication
-	var refused error
-	err = db.inTx(ctx, func(tx *Tx) error {
-		var err error
-		if a, err = tx.vatApplication(ctx, c, true); err != nil {
-			return err
-		}
-		if err := kabinet.MayActOn(s.Staff, a.OfficeCode); err != nil {
-			refused = err // audited outside this transaction, which writes nothing
-			return nil
-		}
-		if a.Status != kabinet.VATApplicationOpen {
-			return kabinet.Errorf(kabinet.KindConflict, "already_decided", "the application is already decided: %s", a.DecisionNumber).
-				With("decision_number", a.DecisionNumber)
-		}
-		tp, err := taxpayer(ctx, tx, a.INN)
-		if err != nil && kabinet.ErrorCode(err) != "inn_not_found" {
-			return err
-		}
-		if err != nil {
-			// Gone from the registry: no active registration to assign to.
-			tp = kabinet.Taxpayer{INN: a.INN, Status: kabinet.RegistrationLiquidated}
-		}
-		if err := kabinet.CheckVATDecision(tp, tx.now, assign, ground, text); err != nil {
-			return err
-		}
-		// Everything that locks nothing shared is done above and here; the service-wide
-		// serialisation points come last, each held from its statement to the commit, in
-		// the order every transaction takes them: the decision counter, then (here only)
-		// the national sequence, then the audit head — as Decide takes the counter before
-		// the audit head — so no two transactions wait on each other crosswise.
-		vc, err := ident.NewVerificationCode(tx.db.rand)
-		if err != nil {
-			return err
-		}
-		dec := kabinet.Decision{OfficeCode: a.OfficeCode, Officer: officerName(s.Staff), DecidedAt: tx.now, VerificationCode: vc,
-			ApplicationCode: a.Code, Kind: kabinet.KindVAT, INN: a.INN, Name: a.Name}
-		dec.OnTime = !kabinet.Late(a.DueAt, dec.DecidedAt)
-		status := kabinet.VATApplicationRefused
-		if assign {
-			dec.Outcome, status = kabinet.Assigned, kabinet.VATApplicationAssigned
-		} else {
-			dec.Outcome, dec.Ground = kabinet.Refused, kabinet.Ground(ground)
-			if ground == kabinet.VATGroundFraud {
-				dec.Reference = tp.FraudReference
-			}
-		}
-		if ground != kabinet.VATGroundOther {
-			text = ""
-		}
-		if dec.Number, err = tx.nextDecisionNumber(ctx, a.OfficeCode); err != nil {
-			return err
-		}
-		var ranges []kabinet.VATRange
-		var start int64
-		if assign {
-			// VAT-4: one statement reads and advances the sequence (allocateVAT).
-			if start, err = tx.allocateVAT(ctx, a.Quantity); err != nil {
-				return err
-			}
-			ranges = kabinet.VATRangesFor(start, a.Quantity)
-		}
-		if err := tx.insertDecision(ctx, dec); err != nil {
-			return err
-		}
-		if len(ranges) > 0 {
-			if err := tx.insertVATRanges(ctx, dec.Number, a, start, ranges); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE vat_applications SET status = $1, decided_at = $2, decided_by = $3, decision_number = $4,
-			ground = $5, ground_text = $6 WHERE id = $7`, string(status), ms(dec.DecidedAt), s.Login, dec.Number, string(dec.Ground), text, a.ID); err != nil {
-			return fmt.Errorf("store: close VAT application: %w", err)
-		}
-		d = kabinet.VATDecision{Number: dec.Number, ApplicationCode: a.Code, Outcome: dec.Outcome, Ground: ground, Text: text,
-			INN: a.INN, Name: a.Name, OfficeCode: a.OfficeCode, Officer: dec.Officer, DecidedAt: dec.DecidedAt,
-			Quantity: a.Quantity, Ranges: ranges, VerificationCode: dec.VerificationCode, OnTime: dec.OnTime}
-		if assign {
-			d.Ground = ""
-		}
-		if err := tx.notify(ctx, a.INN, "vat_decision", map[string]any{"number": d.Number, "code": a.Code,
-			"outcome": d.Outcome, "ground": d.Ground, "ranges": vatRangeTexts(ranges)}); err != nil {
-			return err
-		}
-		return tx.audit(ctx, s.actor(), "vat.decide", a.Code, map[string]any{"inn": a.INN, "outcome": d.Outcome,
-			"ground": d.Ground, "number": d.Number, "quantity": a.Quantity, "ranges": vatRangeTexts(ranges), "on_time": d.OnTime})
-	})
+	// Decided with the decisions that arrive with it, in one transaction (vat_batch.go).
+	r := &vatDecisionRequest{s: s, code: c, assign: assign, ground: ground, text: text, done: make(chan vatDecisionResult, 1)}
+	res, err := submit(ctx, db.vatDecisions, r, r.done)
 	if err != nil {
 		return kabinet.VATDecision{}, err
 	}
-	if refused != nil {
-		return kabinet.VATDecision{}, db.refusedOffice(ctx, s, "vat.decide", a.Code, refused)
+	if res.refused != nil {
+		return kabinet.VATDecision{}, db.refusedOffice(ctx, s, "vat.decide", c, res.refused)
 	}
-	return d, nil
-}
-
-// insertVATRanges stores the ranges of decision number, the first at sequence position
-// start, in one statement.
-func (tx *Tx) insertVATRanges(ctx context.Context, number string, a kabinet.VATApplication, start int64, ranges []kabinet.VATRange) error {
-	var q strings.Builder
-	q.WriteString("INSERT INTO vat_ranges (decision_number, application_id, inn, series, from_no, to_no, start_pos) VALUES ")
-	args := make([]any, 0, 7*len(ranges))
-	pos := start
-	for i, r := range ranges {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		n := len(args)
-		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7)
-		args = append(args, number, a.ID, a.INN, r.Series, r.From, r.To, pos)
-		pos += int64(r.Quantity())
-	}
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("store: insert VAT ranges %v: %w", vatRangeTexts(ranges), err)
-	}
-	return nil
+	return res.d, res.err
 }
 
 // allocateVAT takes quantity numbers from the national sequence and returns the

@@ -174,7 +174,7 @@ func TestBenchEveryScenario(t *testing.T) {
 			}
 			positive(t, m, "lookup.lookup.per_s", "lookup.lookup.ok", "lookup.lookup.p99_ms", "lookup.empty_handler.per_s",
 				"lookup.empty_handler.p99_ms", "lookup.ratio_to_empty", "lookup.best_clients")
-			for i, want := range []float64{4, lookupSaturation} {
+			for i, want := range []float64{4, 64, lookupSaturation} {
 				if got := figure(t, m, fmt.Sprintf("lookup.levels.%d.clients", i)).(float64); got != want {
 					t.Errorf("look-up level %d: %v clients, want %v", i, got, want)
 				}
@@ -222,6 +222,9 @@ func TestBenchEveryScenario(t *testing.T) {
 			}
 			// VAT-7: assignment is measured on two instances, and every range checked (VAT-4).
 			positive(t, m, "vat.per_s", "vat.ok", "vat.ranges", "vat.numbers", "vat.ratio_to_lookup", "vat.applications_checked")
+			if got := figure(t, m, "vat.lookup_clients").(float64); got != vatOfficers {
+				t.Errorf("VAT judged against look-ups at %v clients, want %d (as many as officers)", got, vatOfficers)
+			}
 			for _, k := range []string{"overlaps", "gaps", "misplaced_ranges", "wrong_quantity", "status_5xx"} {
 				if v := figure(t, m, "vat."+k).(float64); v != 0 {
 					t.Errorf("VAT-4 vat.%s = %v: %v", k, v, figure(t, m, "vat"))

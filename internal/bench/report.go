@@ -227,6 +227,7 @@ type vatFigures struct {
 	Prepared        int      `json:"prepared_applications"`
 	Instances       int      `json:"instances"`
 	LookupPerSecond float64  `json:"lookup_per_s"`
+	LookupClients   int      `json:"lookup_clients"` // the look-up level compared against
 	Ratio           float64  `json:"ratio_to_lookup"`
 	FirstRefusal    string   `json:"first_refusal,omitempty"`
 	Ranges          int64    `json:"ranges"`
@@ -513,7 +514,7 @@ func (r *report) writeTable(w io.Writer) error {
 			notes = strings.TrimSpace(notes + " first refusal: " + v.FirstRefusal)
 		}
 		line("vat", fmt.Sprintf("assignment, %d officers", v.Clients), num(v.PerSecond, 1), num(v.P50MS, 1), num(v.P99MS, 1), v.OK, v.Status5xx,
-			num(v.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%d instances; ratio to look-ups %.1f/s %s", v.Instances, v.LookupPerSecond, notes)))
+			num(v.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%d instances; ratio to look-ups at %d clients, %.1f/s %s", v.Instances, v.LookupClients, v.LookupPerSecond, notes)))
 		line("vat", "ranges checked", "", "", "", v.Ranges, "", "", fmt.Sprintf("%d numbers from position %d: %d overlaps, %d gaps, %d misplaced, %d wrong quantities %s",
 			v.Numbers, v.FirstPosition, v.Overlaps, v.Gaps, v.Misplaced, v.WrongQuantity, strings.Join(v.RangeProblems, "; ")))
 	}
