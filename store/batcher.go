@@ -19,9 +19,9 @@ type batcher[R any] struct {
 	max    int    // the largest batch
 	commit func(batch []R)
 	queue  chan R
-	start sync.Once
-	quit  chan struct{}
-	done  chan struct{}
+	start  sync.Once
+	quit   chan struct{}
+	done   chan struct{}
 }
 
 func newBatcher[R any](db *DB, what string, max int, commit func([]R)) *batcher[R] {
