@@ -53,6 +53,9 @@ func (tx *Tx) auditMany(ctx context.Context, entries []auditEntry) error {
 	if err != nil {
 		return err
 	}
+	if len(entries) > 1 {
+		args = tx.once(args) // a batch's: the text changes with its size
+	}
 	if _, err := tx.ExecContext(ctx, insert, args...); err != nil {
 		return fmt.Errorf("store: audit insert: %w", err)
 	}

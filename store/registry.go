@@ -469,7 +469,7 @@ func taxpayersOf(ctx context.Context, q *Tx, inns []string) (map[string]kabinet.
 	if len(inns) == 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+taxpayerColumns+" FROM taxpayers WHERE inn IN ("+placeholders(1, len(inns))+")", anys(inns)...)
+	rows, err := q.QueryContext(ctx, "SELECT "+taxpayerColumns+" FROM taxpayers WHERE inn IN ("+placeholders(1, len(inns))+")", q.once(anys(inns))...)
 	if err != nil {
 		return nil, fmt.Errorf("store: taxpayers: %w", err)
 	}

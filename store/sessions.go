@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -63,23 +64,59 @@ const touchEvery = time.Minute
 // SessionByToken returns the live session of a token (SEC-4): the absolute and idle
 // timeouts are enforced here, on every instance, and an expired session is deleted.
 func (db *DB) SessionByToken(ctx context.Context, token string) (Session, error) {
+	s, _, err := db.sessionByToken(ctx, token, false)
+	return s, err
+}
+
+// StaffSessionByToken is SessionByToken for the back office, with the staff member
+// the session belongs to read in the same statement (every back-office request asks
+// for both; one round trip fewer per request). A session of another principal, or of
+// a staff account no longer there, is "not signed in" / "staff_not_found".
+func (db *DB) StaffSessionByToken(ctx context.Context, token string) (Session, kabinet.Staff, error) {
+	return db.sessionByToken(ctx, token, true)
+}
+
+func (db *DB) sessionByToken(ctx context.Context, token string, staff bool) (Session, kabinet.Staff, error) {
 	var s Session
+	var st kabinet.Staff
 	if token == "" || len(token) > 100 {
-		return s, noSession()
+		return s, st, noSession()
 	}
 	pol, err := db.Policy(ctx)
 	if err != nil {
-		return s, err
+		return s, st, err
 	}
 	h := ident.TokenHash(token)
 	var created, seen, expires int64
-	err = db.sql.QueryRowContext(ctx, `SELECT id, principal, subject_id, must_change, created_at, last_seen_at, expires_at
-		FROM sessions WHERE token_hash = $1`, h).Scan(&s.ID, &s.Principal, &s.SubjectID, &s.MustChange, &created, &seen, &expires)
+	q := `SELECT id, principal, subject_id, must_change, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1`
+	dest := []any{&s.ID, &s.Principal, &s.SubjectID, &s.MustChange, &created, &seen, &expires}
+	var staffID sql.NullInt64
+	var office, login, name, role, hash, secret sql.NullString
+	var required, active sql.NullBool
+	var staffCreated sql.NullInt64
+	if staff {
+		q = `SELECT s.id, s.principal, s.subject_id, s.must_change, s.created_at, s.last_seen_at, s.expires_at,
+			st.id, st.login, st.name, st.role, st.office_code, st.password_hash, st.totp_secret, st.totp_required, st.active, st.created_at
+			FROM sessions s LEFT JOIN staff st ON s.principal = 'staff' AND st.id = s.subject_id WHERE s.token_hash = $1`
+		dest = append(dest, &staffID, &login, &name, &role, &office, &hash, &secret, &required, &active, &staffCreated)
+	}
+	err = db.sql.QueryRowContext(ctx, q, h).Scan(dest...)
 	if errors.Is(err, errNoRows) {
-		return s, noSession()
+		return s, st, noSession()
 	}
 	if err != nil {
-		return s, fmt.Errorf("store: session: %w", err)
+		return s, st, fmt.Errorf("store: session: %w", err)
+	}
+	if staff {
+		if s.Principal != principalStaff {
+			return Session{}, st, noSession()
+		}
+		if !staffID.Valid {
+			return Session{}, st, kabinet.Errorf(kabinet.KindNotFound, "staff_not_found", "no staff account")
+		}
+		st = kabinet.Staff{ID: staffID.Int64, Login: login.String, Name: name.String, Role: kabinet.Role(role.String),
+			OfficeCode: office.String, PasswordHash: hash.String, TOTPSecret: secret.String, TOTPRequired: required.Bool,
+			Active: active.Bool, CreatedAt: fromMS(staffCreated.Int64)}
 	}
 	now := db.clock.Now()
 	s.CreatedAt, s.LastSeenAt = fromMS(created), fromMS(seen)
@@ -89,7 +126,7 @@ func (db *DB) SessionByToken(ctx context.Context, token string) (Session, error)
 		if _, err := db.sql.ExecContext(ctx, "DELETE FROM sessions WHERE id = $1", s.ID); err != nil && ctx.Err() == nil {
 			db.logFault(ctx, "delete an expired session", err)
 		}
-		return Session{}, kabinet.Errorf(kabinet.KindUnauthorized, "session_expired", "the session has expired; sign in again")
+		return Session{}, kabinet.Staff{}, kabinet.Errorf(kabinet.KindUnauthorized, "session_expired", "the session has expired; sign in again")
 	}
 	if now.Sub(s.LastSeenAt) >= touchEvery {
 		err := db.inTx(ctx, func(tx *Tx) error {
@@ -102,10 +139,10 @@ func (db *DB) SessionByToken(ctx context.Context, token string) (Session, error)
 			return tx.touchActivity(ctx, s.Principal, s.SubjectID)
 		})
 		if err != nil {
-			return s, err
+			return s, st, err
 		}
 	}
-	return s, nil
+	return s, st, nil
 }
 
 // SignOut ends a session server-side (SEC-4).

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"kabinet"
 	"kabinet/ident"
 )
@@ -68,11 +70,16 @@ func (db *DB) commitVATDecisions(batch []*vatDecisionRequest) {
 			round = append(round, r)
 		}
 		var results []vatDecisionResult
-		err := db.inTx(ctx, func(tx *Tx) error {
-			var err error
-			results, err = tx.decideVAT(ctx, round) // again from the start if the transaction is retried
-			return err
-		})
+		var err error
+		if db.dialect == postgres {
+			results, err = db.decideVATPipelined(ctx, round)
+		} else {
+			err = db.inTx(ctx, func(tx *Tx) error {
+				var err error
+				results, err = tx.decideVAT(ctx, round) // again from the start if the transaction is retried
+				return err
+			})
+		}
 		for i, r := range round {
 			if err != nil {
 				r.done <- vatDecisionResult{err: err}
@@ -114,33 +121,7 @@ func (tx *Tx) decideVAT(ctx context.Context, batch []*vatDecisionRequest) ([]vat
 	if err != nil {
 		return nil, err
 	}
-	var accepted []*vatDecided
-	for i, r := range batch {
-		a, ok := apps[r.code]
-		if !ok {
-			results[i].err = vatApplicationNotFound()
-			continue
-		}
-		if err := kabinet.MayActOn(r.s.Staff, a.OfficeCode); err != nil {
-			results[i].refused = err
-			continue
-		}
-		if a.Status != kabinet.VATApplicationOpen {
-			results[i].err = kabinet.Errorf(kabinet.KindConflict, "already_decided", "the application is already decided: %s",
-				a.DecisionNumber).With("decision_number", a.DecisionNumber)
-			continue
-		}
-		tp, ok := registry[a.INN]
-		if !ok {
-			// Gone from the registry: no active registration to assign to.
-			tp = kabinet.Taxpayer{INN: a.INN, Status: kabinet.RegistrationLiquidated}
-		}
-		if err := kabinet.CheckVATDecision(tp, tx.now, r.assign, r.ground, r.text); err != nil {
-			results[i].err = err
-			continue
-		}
-		accepted = append(accepted, &vatDecided{req: r, app: a, tp: tp})
-	}
+	accepted := checkVATBatch(tx.now, batch, apps, registry, results)
 	if len(accepted) == 0 {
 		return results, nil
 	}
@@ -163,6 +144,42 @@ func (tx *Tx) decideVAT(ctx context.Context, batch []*vatDecisionRequest) ([]vat
 	return results, nil
 }
 
+// checkVATBatch checks each request of a batch as DecideVAT always checked one: the
+// application exists, is the officer's office's (ACC-10: refused, audited later) and
+// open, and kabinet.CheckVATDecision allows the decision on the registry as it is now.
+// It fills the refused requests' results and returns the accepted ones, in order.
+func checkVATBatch(now time.Time, batch []*vatDecisionRequest, apps map[string]kabinet.VATApplication,
+	registry map[string]kabinet.Taxpayer, results []vatDecisionResult) []*vatDecided {
+	var accepted []*vatDecided
+	for i, r := range batch {
+		a, ok := apps[r.code]
+		if !ok {
+			results[i].err = vatApplicationNotFound()
+			continue
+		}
+		if err := kabinet.MayActOn(r.s.Staff, a.OfficeCode); err != nil {
+			results[i].refused = err
+			continue
+		}
+		if a.Status != kabinet.VATApplicationOpen {
+			results[i].err = kabinet.Errorf(kabinet.KindConflict, "already_decided", "the application is already decided: %s",
+				a.DecisionNumber).With("decision_number", a.DecisionNumber)
+			continue
+		}
+		tp, ok := registry[a.INN]
+		if !ok {
+			// Gone from the registry: no active registration to assign to.
+			tp = kabinet.Taxpayer{INN: a.INN, Status: kabinet.RegistrationLiquidated}
+		}
+		if err := kabinet.CheckVATDecision(tp, now, r.assign, r.ground, r.text); err != nil {
+			results[i].err = err
+			continue
+		}
+		accepted = append(accepted, &vatDecided{req: r, app: a, tp: tp})
+	}
+	return accepted
+}
+
 // vatApplicationsByCode reads and (PostgreSQL) locks the batch's applications (each
 // code once in a batch), in the order of their ids so that two batches never wait on
 // each other crosswise.
@@ -175,7 +192,7 @@ func (tx *Tx) vatApplicationsByCode(ctx context.Context, batch []*vatDecisionReq
 	if tx.db.dialect == postgres {
 		q += " FOR UPDATE"
 	}
-	rows, err := tx.QueryContext(ctx, q, codes...)
+	rows, err := tx.QueryContext(ctx, q, tx.once(codes)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: VAT applications: %w", err)
 	}
@@ -252,7 +269,7 @@ func (tx *Tx) numberVATDecisions(ctx context.Context, accepted []*vatDecided, re
 	}
 	first := last - int64(len(accepted)) + 1
 	for i, d := range accepted {
-		if err := d.prepare(tx, first+int64(i)); err != nil {
+		if err := d.prepare(tx.db, tx.now, first+int64(i)); err != nil {
 			return nil, err
 		}
 	}
@@ -260,14 +277,14 @@ func (tx *Tx) numberVATDecisions(ctx context.Context, accepted []*vatDecided, re
 }
 
 // prepare fills the decision numbered seq: what DecideVAT wrote for one decision.
-func (d *vatDecided) prepare(tx *Tx, seq int64) error {
+func (d *vatDecided) prepare(db *DB, now time.Time, seq int64) error {
 	r, a := d.req, d.app
-	vc, err := ident.NewVerificationCode(tx.db.rand)
+	vc, err := ident.NewVerificationCode(db.rand)
 	if err != nil {
 		return err
 	}
-	d.dec = kabinet.Decision{Number: ident.FormatDecisionNumber(a.OfficeCode, kabinet.DateOf(tx.now).Year, seq),
-		OfficeCode: a.OfficeCode, Officer: officerName(r.s.Staff), DecidedAt: tx.now, VerificationCode: vc,
+	d.dec = kabinet.Decision{Number: ident.FormatDecisionNumber(a.OfficeCode, kabinet.DateOf(now).Year, seq),
+		OfficeCode: a.OfficeCode, Officer: officerName(r.s.Staff), DecidedAt: now, VerificationCode: vc,
 		ApplicationCode: a.Code, Kind: kabinet.KindVAT, INN: a.INN, Name: a.Name}
 	d.dec.OnTime = !kabinet.Late(a.DueAt, d.dec.DecidedAt)
 	d.text = r.text
@@ -298,6 +315,21 @@ func (d *vatDecided) decision() kabinet.VATDecision {
 	return v
 }
 
+// notification is the subject's notice of the decision (its params).
+func (d *vatDecided) notification() (string, error) {
+	v := d.decision()
+	return jsonString(map[string]any{"number": v.Number, "code": v.ApplicationCode, "outcome": v.Outcome,
+		"ground": v.Ground, "ranges": vatRangeTexts(v.Ranges)})
+}
+
+// auditEntry is the decision's entry in the audit log.
+func (d *vatDecided) auditEntry() auditEntry {
+	v := d.decision()
+	return auditEntry{who: d.req.s.actor(), action: "vat.decide", subject: d.app.Code,
+		details: map[string]any{"inn": d.app.INN, "outcome": v.Outcome, "ground": v.Ground, "number": v.Number,
+			"quantity": d.app.Quantity, "ranges": vatRangeTexts(v.Ranges), "on_time": v.OnTime}}
+}
+
 // writeVATDecisions writes the numbered decisions: the decisions, their ranges, the
 // applications closed, the subjects' notifications and the audit entries, one
 // statement per table.
@@ -318,16 +350,12 @@ func (tx *Tx) writeVATDecisions(ctx context.Context, accepted []*vatDecided) err
 			ranges.row("($%d, $%d, $%d, $%d, $%d, $%d, $%d)", dec.Number, d.app.ID, d.app.INN, r.Series, r.From, r.To, pos)
 			pos += int64(r.Quantity())
 		}
-		v := d.decision()
-		params, err := jsonString(map[string]any{"number": v.Number, "code": v.ApplicationCode, "outcome": v.Outcome,
-			"ground": v.Ground, "ranges": vatRangeTexts(v.Ranges)})
+		params, err := d.notification()
 		if err != nil {
 			return err
 		}
 		notes.row("($%d, $%d, $%d, $%d)", d.app.INN, ms(tx.now), "vat_decision", params)
-		entries = append(entries, auditEntry{who: d.req.s.actor(), action: "vat.decide", subject: d.app.Code,
-			details: map[string]any{"inn": d.app.INN, "outcome": v.Outcome, "ground": v.Ground, "number": v.Number,
-				"quantity": d.app.Quantity, "ranges": vatRangeTexts(v.Ranges), "on_time": v.OnTime}})
+		entries = append(entries, d.auditEntry())
 	}
 	if err := decisions.exec(ctx, tx, "insert VAT decisions"); err != nil {
 		return err
@@ -370,7 +398,7 @@ func (tx *Tx) closeVATApplications(ctx context.Context, accepted []*vatDecided) 
 		fmt.Fprintf(&q, ", %s = CASE id%s END", c, cases[c].String())
 	}
 	fmt.Fprintf(&q, " WHERE id IN (%s)", strings.Join(ids, ", "))
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+	if _, err := tx.ExecContext(ctx, q.String(), tx.once(args)...); err != nil {
 		return fmt.Errorf("store: close VAT applications: %w", err)
 	}
 	return nil
@@ -403,10 +431,20 @@ func (b *rowsInsert) exec(ctx context.Context, tx *Tx, what string) error {
 	if b.rows == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, b.q.String(), b.args...); err != nil {
+	if _, err := tx.ExecContext(ctx, b.q.String(), tx.once(b.args)...); err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil
+}
+
+// once passes a statement whose text changes with its batch's size: on PostgreSQL as
+// the unnamed statement, in one round trip (pgx's default prepares each new text
+// first, in a round trip of its own, and caches it, only to evict it unused).
+func (tx *Tx) once(args []any) []any {
+	if tx.db.dialect == postgres {
+		return append([]any{pgx.QueryExecModeExec}, args...)
+	}
+	return args
 }
 
 // placeholders lists n numbered placeholders from $from: "$1, $2, $3".

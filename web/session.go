@@ -94,14 +94,7 @@ func (s *Server) taxpayerSession(r *http.Request, allowMustChange bool) (store.S
 
 // staffSession returns the signed-in staff member.
 func (s *Server) staffSession(r *http.Request) (store.Session, store.StaffActor, error) {
-	sess, err := s.db.SessionByToken(r.Context(), s.token(r, "staff"))
-	if err != nil {
-		return sess, store.StaffActor{}, err
-	}
-	if sess.Principal != "staff" {
-		return sess, store.StaffActor{}, kabinet.Errorf(kabinet.KindUnauthorized, "not_signed_in", "sign in first")
-	}
-	st, err := s.db.StaffByID(r.Context(), sess.SubjectID)
+	sess, st, err := s.db.StaffSessionByToken(r.Context(), s.token(r, "staff"))
 	if err != nil {
 		return sess, store.StaffActor{}, err
 	}
