@@ -98,13 +98,15 @@ func (db *DB) Cabinet(ctx context.Context, acct kabinet.Account) (CabinetHome, e
 	return h, rows.Err()
 }
 
+const insertNotification = "INSERT INTO notifications (inn, at, kind, params) VALUES ($1, $2, $3, $4)"
+
 // notify adds a notification to the subject's cabinet (CAB-1).
 func (tx *Tx) notify(ctx context.Context, innValue, kind string, params map[string]any) error {
 	b, err := jsonString(params)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO notifications (inn, at, kind, params) VALUES ($1, $2, $3, $4)", innValue, ms(tx.now), kind, b)
+	_, err = tx.execOften(ctx, insertNotification, innValue, ms(tx.now), kind, b)
 	if err != nil {
 		return fmt.Errorf("store: notify: %w", err)
 	}

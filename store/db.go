@@ -61,6 +61,7 @@ type DB struct {
 	hasher  Hasher
 	policy  policyCache
 	lookups *batcher[*lookupRequest]
+	stmts   preparedStatements // SQLite (prepared.go)
 	lookupC *lookupCommitter
 	// vatDecisions commits the offices' VAT decisions in batches (vat_batch.go).
 	vatDecisions *batcher[*vatDecisionRequest]
@@ -172,6 +173,7 @@ func (db *DB) Close() error {
 	db.lookups.stop()
 	db.lookupC.close()
 	db.vatDecisions.stop()
+	db.stmts.close()
 	return db.sql.Close()
 }
 

@@ -143,14 +143,15 @@ func (tx *Tx) nextDecisionNumber(ctx context.Context, office string) (string, er
 	return ident.FormatDecisionNumber(office, kabinet.DateOf(tx.now).Year, seq), nil
 }
 
+const insertDecisionSQL = `INSERT INTO decisions (number, application_id, kind, outcome, ground, reference, inn, name,
+	office_code, officer, decided_at, login, verification_code, on_time)
+	VALUES ($1, (SELECT id FROM applications WHERE code = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
+
 // insertDecision stores decision d. d.ApplicationCode names the application it answers
 // (application codes are unique across the service); empty, the decision answers none
 // (an office's annulment on its own initiative, Reg §21).
 func (tx *Tx) insertDecision(ctx context.Context, d kabinet.Decision) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO decisions (number, application_id, kind, outcome, ground, reference, inn, name,
-		office_code, officer, decided_at, login, verification_code, on_time)
-		VALUES ($1, (SELECT id FROM applications WHERE code = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		d.Number, d.ApplicationCode, string(d.Kind), string(d.Outcome), string(d.Ground), d.Reference, d.INN, d.Name,
+	if _, err := tx.execOften(ctx, insertDecisionSQL, d.Number, d.ApplicationCode, string(d.Kind), string(d.Outcome), string(d.Ground), d.Reference, d.INN, d.Name,
 		d.OfficeCode, d.Officer, ms(d.DecidedAt), d.Login, d.VerificationCode, d.OnTime); err != nil {
 		return fmt.Errorf("store: insert decision %s: %w", d.Number, err)
 	}

@@ -462,28 +462,6 @@ func scanTaxpayer(row interface{ Scan(...any) error }) (kabinet.Taxpayer, error)
 	return t, nil
 }
 
-// taxpayersOf reads the registry's records of inns in one statement; an ИНН the
-// registry lacks is absent from the map.
-func taxpayersOf(ctx context.Context, q *Tx, inns []string) (map[string]kabinet.Taxpayer, error) {
-	out := make(map[string]kabinet.Taxpayer, len(inns))
-	if len(inns) == 0 {
-		return out, nil
-	}
-	rows, err := q.QueryContext(ctx, "SELECT "+taxpayerColumns+" FROM taxpayers WHERE inn IN ("+placeholders(1, len(inns))+")", q.once(anys(inns))...)
-	if err != nil {
-		return nil, fmt.Errorf("store: taxpayers: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		t, err := scanTaxpayer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out[t.INN] = t
-	}
-	return out, rows.Err()
-}
-
 // FormFields is what the public form shows after a look-up (ACC-1, SEC-2): no more.
 type FormFields struct {
 	INN          string `json:"inn"`            // 102

@@ -100,7 +100,7 @@ func (db *DB) sessionByToken(ctx context.Context, token string, staff bool) (Ses
 			FROM sessions s LEFT JOIN staff st ON s.principal = 'staff' AND st.id = s.subject_id WHERE s.token_hash = $1`
 		dest = append(dest, &staffID, &login, &name, &role, &office, &hash, &secret, &required, &active, &staffCreated)
 	}
-	err = db.sql.QueryRowContext(ctx, q, h).Scan(dest...)
+	err = db.queryRowOften(ctx, q, h).Scan(dest...)
 	if errors.Is(err, errNoRows) {
 		return s, st, noSession()
 	}

@@ -319,8 +319,7 @@ func (db *DB) DecideVAT(ctx context.Context, s StaffActor, code string, assign b
 // concurrent assignments on any instance never overlap and leave no gap.
 func (tx *Tx) allocateVAT(ctx context.Context, quantity int) (int64, error) {
 	var next int64
-	err := tx.QueryRowContext(ctx, `UPDATE vat_sequence SET next_pos = next_pos + $1
-		WHERE id = 1 AND next_pos + $1 <= $2 RETURNING next_pos`, int64(quantity), kabinet.VATCapacity).Scan(&next)
+	err := tx.queryRowOften(ctx, vatSequenceTake, int64(quantity), kabinet.VATCapacity).Scan(&next)
 	if errors.Is(err, errNoRows) {
 		return 0, kabinet.ErrVATSeriesExhausted()
 	}

@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"kabinet"
 	"kabinet/ident"
@@ -103,28 +100,38 @@ type vatDecided struct {
 	ranges []kabinet.VATRange
 }
 
-// decideVAT decides the batch in tx: each request is checked as DecideVAT always
-// checked it (the application exists and is the officer's office's and open, and
-// kabinet.CheckVATDecision on the registry as it is now); the accepted ones are then
-// numbered, given their runs of the sequence and written, each table in one statement.
+// decideVAT decides the batch in tx (SQLite; PostgreSQL pipelines the same in three
+// round trips, vat_batch_pg.go): each request is checked as DecideVAT always checked
+// it (checkVATBatch); the accepted ones are then numbered, given their runs of the
+// sequence and written, each row by a statement prepared once.
 func (tx *Tx) decideVAT(ctx context.Context, batch []*vatDecisionRequest) ([]vatDecisionResult, error) {
 	results := make([]vatDecisionResult, len(batch))
-	apps, err := tx.vatApplicationsByCode(ctx, batch)
-	if err != nil {
-		return nil, err
-	}
-	inns := make([]string, 0, len(apps))
-	for _, a := range apps {
-		inns = append(inns, a.INN)
-	}
-	registry, err := taxpayersOf(ctx, tx, inns)
-	if err != nil {
-		return nil, err
+	// SQLite's immediate transaction already holds the only write lock: no row locks.
+	apps := make(map[string]kabinet.VATApplication, len(batch))
+	registry := make(map[string]kabinet.Taxpayer, len(batch))
+	for _, r := range batch {
+		a, err := scanVATApplication(tx.queryRowOften(ctx, "SELECT "+vatApplicationColumns+" FROM vat_applications WHERE code = $1", r.code))
+		if errors.Is(err, errNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: VAT application: %w", err)
+		}
+		apps[a.Code] = a
+		t, err := scanTaxpayer(tx.queryRowOften(ctx, "SELECT "+taxpayerColumns+" FROM taxpayers WHERE inn = $1", a.INN))
+		if errors.Is(err, errNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		registry[t.INN] = t
 	}
 	accepted := checkVATBatch(tx.now, batch, apps, registry, results)
 	if len(accepted) == 0 {
 		return results, nil
 	}
+	var err error
 	if accepted, err = tx.numberVATDecisions(ctx, accepted, results, batch); err != nil {
 		return nil, err
 	}
@@ -180,34 +187,6 @@ func checkVATBatch(now time.Time, batch []*vatDecisionRequest, apps map[string]k
 	return accepted
 }
 
-// vatApplicationsByCode reads and (PostgreSQL) locks the batch's applications (each
-// code once in a batch), in the order of their ids so that two batches never wait on
-// each other crosswise.
-func (tx *Tx) vatApplicationsByCode(ctx context.Context, batch []*vatDecisionRequest) (map[string]kabinet.VATApplication, error) {
-	codes := make([]any, len(batch))
-	for i, r := range batch {
-		codes[i] = r.code
-	}
-	q := "SELECT " + vatApplicationColumns + " FROM vat_applications WHERE code IN (" + placeholders(1, len(codes)) + ") ORDER BY id"
-	if tx.db.dialect == postgres {
-		q += " FOR UPDATE"
-	}
-	rows, err := tx.QueryContext(ctx, q, tx.once(codes)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: VAT applications: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[string]kabinet.VATApplication, len(codes))
-	for rows.Next() {
-		a, err := scanVATApplication(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: VAT application: %w", err)
-		}
-		out[a.Code] = a
-	}
-	return out, rows.Err()
-}
-
 // numberVATDecisions takes the service-wide serialisation points for the accepted
 // decisions, in the order every transaction takes them — the decision counter, then
 // the national sequence (then, in writeVATDecisions, the audit head) — and gives each
@@ -219,8 +198,7 @@ func (tx *Tx) vatApplicationsByCode(ctx context.Context, batch []*vatDecisionReq
 func (tx *Tx) numberVATDecisions(ctx context.Context, accepted []*vatDecided, results []vatDecisionResult,
 	batch []*vatDecisionRequest) ([]*vatDecided, error) {
 	var last int64
-	if err := tx.QueryRowContext(ctx, "UPDATE counters SET value = value + $1 WHERE name = 'decision' RETURNING value",
-		len(accepted)).Scan(&last); err != nil {
+	if err := tx.queryRowOften(ctx, decisionCounterAdd, len(accepted)).Scan(&last); err != nil {
 		return nil, fmt.Errorf("store: decision numbers: %w", err)
 	}
 	total := 0
@@ -330,140 +308,43 @@ func (d *vatDecided) auditEntry() auditEntry {
 			"quantity": d.app.Quantity, "ranges": vatRangeTexts(v.Ranges), "on_time": v.OnTime}}
 }
 
-// writeVATDecisions writes the numbered decisions: the decisions, their ranges, the
-// applications closed, the subjects' notifications and the audit entries, one
-// statement per table.
+// writeVATDecisions writes the numbered decisions (SQLite; PostgreSQL pipelines the
+// same writes as arrays, vat_batch_pg.go): the decisions, their ranges, the
+// applications closed, the subjects' notifications and the audit entries, each row by
+// a statement prepared once (prepared.go), which on SQLite costs less than parsing a
+// statement shaped by the batch.
 func (tx *Tx) writeVATDecisions(ctx context.Context, accepted []*vatDecided) error {
-	var decisions, ranges, notes rowsInsert
-	decisions.start(`INSERT INTO decisions (number, application_id, kind, outcome, ground, reference, inn, name,
-		office_code, officer, decided_at, login, verification_code, on_time) VALUES `)
-	ranges.start("INSERT INTO vat_ranges (decision_number, application_id, inn, series, from_no, to_no, start_pos) VALUES ")
-	notes.start("INSERT INTO notifications (inn, at, kind, params) VALUES ")
 	entries := make([]auditEntry, 0, len(accepted))
 	for _, d := range accepted {
-		dec := d.dec
-		decisions.row(`($%d, (SELECT id FROM applications WHERE code = $%d), $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)`,
-			dec.Number, dec.ApplicationCode, string(dec.Kind), string(dec.Outcome), string(dec.Ground), dec.Reference, dec.INN,
-			dec.Name, dec.OfficeCode, dec.Officer, ms(dec.DecidedAt), dec.Login, dec.VerificationCode, dec.OnTime)
+		if err := tx.insertDecision(ctx, d.dec); err != nil {
+			return err
+		}
 		pos := d.start
 		for _, r := range d.ranges {
-			ranges.row("($%d, $%d, $%d, $%d, $%d, $%d, $%d)", dec.Number, d.app.ID, d.app.INN, r.Series, r.From, r.To, pos)
+			if _, err := tx.execOften(ctx, insertVATRange, d.dec.Number, d.app.ID, d.app.INN, r.Series, r.From, r.To, pos); err != nil {
+				return fmt.Errorf("store: insert VAT range %s: %w", r, err)
+			}
 			pos += int64(r.Quantity())
+		}
+		if _, err := tx.execOften(ctx, closeVATApplication, d.status, ms(d.dec.DecidedAt), d.req.s.Login, d.dec.Number,
+			string(d.dec.Ground), d.text, d.app.ID); err != nil {
+			return fmt.Errorf("store: close VAT application: %w", err)
 		}
 		params, err := d.notification()
 		if err != nil {
 			return err
 		}
-		notes.row("($%d, $%d, $%d, $%d)", d.app.INN, ms(tx.now), "vat_decision", params)
+		if _, err := tx.execOften(ctx, insertNotification, d.app.INN, ms(tx.now), "vat_decision", params); err != nil {
+			return fmt.Errorf("store: notify: %w", err)
+		}
 		entries = append(entries, d.auditEntry())
-	}
-	if err := decisions.exec(ctx, tx, "insert VAT decisions"); err != nil {
-		return err
-	}
-	if err := ranges.exec(ctx, tx, "insert VAT ranges"); err != nil {
-		return err
-	}
-	if err := tx.closeVATApplications(ctx, accepted); err != nil {
-		return err
-	}
-	if err := notes.exec(ctx, tx, "notify"); err != nil {
-		return err
 	}
 	return tx.auditMany(ctx, entries)
 }
 
-// closeVATApplications records each application's decision in one UPDATE: the values
-// that differ between applications are chosen by id (CASE), as both engines read it.
-func (tx *Tx) closeVATApplications(ctx context.Context, accepted []*vatDecided) error {
-	args := []any{ms(tx.now)}
-	ids := make([]string, len(accepted))
-	cases := map[string]*strings.Builder{}
-	columns := []string{"status", "decided_by", "decision_number", "ground", "ground_text"}
-	for _, c := range columns {
-		cases[c] = &strings.Builder{}
-	}
-	for i, d := range accepted {
-		args = append(args, d.app.ID)
-		id := "$" + strconv.Itoa(len(args))
-		ids[i] = id
-		values := []string{d.status, d.req.s.Login, d.dec.Number, string(d.dec.Ground), d.text}
-		for j, c := range columns {
-			args = append(args, values[j])
-			fmt.Fprintf(cases[c], " WHEN %s THEN $%d", id, len(args))
-		}
-	}
-	var q strings.Builder
-	q.WriteString("UPDATE vat_applications SET decided_at = $1")
-	for _, c := range columns {
-		fmt.Fprintf(&q, ", %s = CASE id%s END", c, cases[c].String())
-	}
-	fmt.Fprintf(&q, " WHERE id IN (%s)", strings.Join(ids, ", "))
-	if _, err := tx.ExecContext(ctx, q.String(), tx.once(args)...); err != nil {
-		return fmt.Errorf("store: close VAT applications: %w", err)
-	}
-	return nil
-}
-
-// rowsInsert builds one INSERT of many rows with numbered placeholders.
-type rowsInsert struct {
-	q    strings.Builder
-	args []any
-	rows int
-}
-
-func (b *rowsInsert) start(head string) { b.q.WriteString(head) }
-
-// row adds a row: format has a %d for each value, numbered in order.
-func (b *rowsInsert) row(format string, values ...any) {
-	if b.rows > 0 {
-		b.q.WriteString(", ")
-	}
-	n := make([]any, len(values))
-	for i := range values {
-		n[i] = len(b.args) + i + 1
-	}
-	fmt.Fprintf(&b.q, format, n...)
-	b.args = append(b.args, values...)
-	b.rows++
-}
-
-func (b *rowsInsert) exec(ctx context.Context, tx *Tx, what string) error {
-	if b.rows == 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, b.q.String(), tx.once(b.args)...); err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	return nil
-}
-
-// once passes a statement whose text changes with its batch's size: on PostgreSQL as
-// the unnamed statement, in one round trip (pgx's default prepares each new text
-// first, in a round trip of its own, and caches it, only to evict it unused).
-func (tx *Tx) once(args []any) []any {
-	if tx.db.dialect == postgres {
-		return append([]any{pgx.QueryExecModeExec}, args...)
-	}
-	return args
-}
-
-// placeholders lists n numbered placeholders from $from: "$1, $2, $3".
-func placeholders(from, n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("$" + strconv.Itoa(from+i))
-	}
-	return b.String()
-}
-
-// anys is ss as arguments.
-func anys(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
-}
+const (
+	insertVATRange = `INSERT INTO vat_ranges (decision_number, application_id, inn, series, from_no, to_no, start_pos)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	closeVATApplication = `UPDATE vat_applications SET status = $1, decided_at = $2, decided_by = $3, decision_number = $4,
+	ground = $5, ground_text = $6 WHERE id = $7`
+)
