@@ -26,22 +26,62 @@ import (
 // whatever the batch's size (arrays, not one placeholder per row), so the server
 // parses and plans it once per connection, not once per batch.
 func (db *DB) lookupBatchPipelined(ctx context.Context, p lookupPlan, results []lookupResult) error {
+	return db.onPgxConn(ctx, "look-up", func(c *pgx.Conn) error { return db.pipelineLookups(ctx, c, p, results) })
+}
+
+// onPgxConn runs attempt on a pooled connection's pgx.Conn, to pipeline statements
+// (pgx.Batch), again while it fails with a serialization failure or deadlock. A
+// connection the attempt left closed is not returned to the pool.
+func (db *DB) onPgxConn(ctx context.Context, what string, attempt func(c *pgx.Conn) error) error {
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
-		return db.unavailable("look-up: connection", err)
+		return db.unavailable(what+": connection", err)
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
-			return fmt.Errorf("store: look-up: unexpected driver connection %T", dc)
+			return fmt.Errorf("store: %s: unexpected driver connection %T", what, dc)
 		}
-		err := db.retry(ctx, func() error { return db.pipelineLookups(ctx, sc.Conn(), p, results) })
+		err := db.retry(ctx, func() error { return attempt(sc.Conn()) })
 		if err != nil && sc.Conn().IsClosed() {
 			return errors.Join(err, driver.ErrBadConn) // the pool must not keep it
 		}
 		return err
 	})
+}
+
+// beginPipelined queues a pipelined transaction's first statements: BEGIN, and
+// generic plans for its array statements — their plans do not depend on the arrays'
+// contents, but the server kept planning them afresh at every execution (a custom
+// plan for each: a fifth of its processor time per look-up batch at 8 clients, in
+// perf's profile). begun reads their results.
+func beginPipelined(b *pgx.Batch) {
+	b.Queue("BEGIN")
+	b.Queue("SET LOCAL plan_cache_mode = force_generic_plan")
+}
+
+// begun reads beginPipelined's results; open reports the transaction begun, for the
+// caller's rollback on a later error.
+func begun(br pgx.BatchResults, what string, open *bool) error {
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("store: %s: begin: %w", what, err)
+	}
+	*open = true
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("store: %s: plan cache mode: %w", what, err)
+	}
+	return nil
+}
+
+// rollbackUnless rolls c's open transaction back when *err is set (deferred).
+func rollbackUnless(ctx context.Context, c *pgx.Conn, open *bool, err *error) {
+	if *err != nil && *open && !c.IsClosed() {
+		// Bounded: on a hung server an unbounded ROLLBACK would hold the batcher.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		c.Exec(rctx, "ROLLBACK")
+	}
 }
 
 // The batch's statements on PostgreSQL, one text each whatever the batch's size.
@@ -66,14 +106,7 @@ const (
 func (db *DB) pipelineLookups(ctx context.Context, c *pgx.Conn, p lookupPlan, results []lookupResult) (err error) {
 	now := db.clock.Now().UTC().Truncate(time.Millisecond) // as a Tx's now
 	open := false
-	defer func() {
-		if err != nil && open && !c.IsClosed() {
-			// Bounded: on a hung server an unbounded ROLLBACK would hold the batcher.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-			defer cancel()
-			c.Exec(rctx, "ROLLBACK")
-		}
-	}()
+	defer rollbackUnless(ctx, c, &open, &err)
 
 	counts := lookupCounts(p.keys)
 	events := make([]int32, len(counts.order))
@@ -82,12 +115,7 @@ func (db *DB) pipelineLookups(ctx context.Context, c *pgx.Conn, p lookupPlan, re
 	}
 	reserved := len(p.want) // every well-formed look-up may be audited
 	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	// The statements' plans do not depend on their arrays' contents, but the server
-	// kept planning them afresh at every execution (a custom plan for each array: a
-	// fifth of its processor time per batch at 8 clients, in perf's profile); one
-	// generic plan per connection does the same work.
-	b.Queue("SET LOCAL plan_cache_mode = force_generic_plan")
+	beginPipelined(b)
 	b.Queue(countMany, counts.order, ms(now), events, ms(now.Add(-time.Minute)))
 	if len(p.want) > 0 {
 		b.Queue(readMany, p.want)
@@ -103,12 +131,8 @@ func (db *DB) pipelineLookups(ctx context.Context, c *pgx.Conn, p lookupPlan, re
 	var prev string
 	err = func() error {
 		defer br.Close()
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("store: look-up: begin: %w", err)
-		}
-		open = true
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("store: look-up: plan cache mode: %w", err)
+		if err := begun(br, "look-up", &open); err != nil {
+			return err
 		}
 		rs, err := br.Query()
 		if err != nil {

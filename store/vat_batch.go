@@ -15,14 +15,13 @@ import (
 // decision counter, the national sequence (VAT-4) and the audit head — each held from
 // its statement to the commit; one transaction a decision queued every officer of the
 // country behind each other's round trips and commit (250 assignments/s by 64 officers
-// on PostgreSQL, issue 13). A batch takes each point once for all its decisions, with
-// one statement per table whatever its size, and commits once. Each decision is still
+// on PostgreSQL, issue 13). A batch takes each point once for all its decisions and
+// commits once. Each decision is still
 // checked on its own, gets its own number, its own run of the sequence, its own
 // notification and audit entry, and its officer an answer of its own: one refused
 // decision never fails the others of its batch.
 
-// maxVATBatch bounds a batch: its widest statement (the decisions' insert, 14
-// arguments a row) stays far below SQLite's 32,766 parameters.
+// maxVATBatch bounds a batch, so one batch never holds many officers waiting.
 const maxVATBatch = 64
 
 // vatDecisionTimeout bounds one batch's transaction, whatever its callers' deadlines.
@@ -141,13 +140,7 @@ func (tx *Tx) decideVAT(ctx context.Context, batch []*vatDecisionRequest) ([]vat
 	if err := tx.writeVATDecisions(ctx, accepted); err != nil {
 		return nil, err
 	}
-	at := map[*vatDecisionRequest]int{}
-	for i, r := range batch {
-		at[r] = i
-	}
-	for _, d := range accepted {
-		results[at[d.req]].d = d.decision()
-	}
+	answer(batch, accepted, results)
 	return results, nil
 }
 
@@ -201,57 +194,106 @@ func (tx *Tx) numberVATDecisions(ctx context.Context, accepted []*vatDecided, re
 	if err := tx.queryRowOften(ctx, decisionCounterAdd, len(accepted)).Scan(&last); err != nil {
 		return nil, fmt.Errorf("store: decision numbers: %w", err)
 	}
+	if total := assigned(accepted); total > 0 {
+		start, err := tx.allocateVAT(ctx, total)
+		switch {
+		case err == nil:
+			spread(accepted, start)
+		case kabinet.ErrorCode(err) == "series_exhausted":
+			if accepted, last, err = oneByOne(accepted, last, results, batch,
+				func(q int) (int64, error) { return tx.allocateVAT(ctx, q) },
+				func(dropped int) error {
+					_, err := tx.ExecContext(ctx, giveBackDecisionNumbers, dropped)
+					return err
+				}); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, err
+		}
+	}
+	return accepted, numberFrom(tx.db, tx.now, last, accepted)
+}
+
+// assigned is how many numbers the batch's assignments take from the sequence.
+func assigned(accepted []*vatDecided) int {
 	total := 0
 	for _, d := range accepted {
 		if d.req.assign {
 			total += d.app.Quantity
 		}
 	}
-	if total > 0 {
-		start, err := tx.allocateVAT(ctx, total)
-		switch {
-		case err == nil:
-			for _, d := range accepted {
-				if d.req.assign {
-					d.start, start = start, start+int64(d.app.Quantity)
-				}
-			}
-		case kabinet.ErrorCode(err) == "series_exhausted":
-			kept := accepted[:0]
-			for _, d := range accepted {
-				if d.req.assign {
-					if d.start, err = tx.allocateVAT(ctx, d.app.Quantity); kabinet.ErrorCode(err) == "series_exhausted" {
-						for i, r := range batch {
-							if r == d.req {
-								results[i].err = err
-							}
-						}
-						continue
-					}
-					if err != nil {
-						return nil, err
-					}
-				}
-				kept = append(kept, d)
-			}
-			if dropped := len(accepted) - len(kept); dropped > 0 {
-				if _, err := tx.ExecContext(ctx, "UPDATE counters SET value = value - $1 WHERE name = 'decision'", dropped); err != nil {
-					return nil, fmt.Errorf("store: decision numbers: %w", err)
-				}
-				last -= int64(dropped)
-			}
-			accepted = kept
-		default:
-			return nil, err
+	return total
+}
+
+// spread gives the assignments consecutive runs of the sequence from start, in order.
+func spread(accepted []*vatDecided, start int64) {
+	for _, d := range accepted {
+		if d.req.assign {
+			d.start, start = start, start+int64(d.app.Quantity)
 		}
 	}
+}
+
+// giveBackDecisionNumbers returns $1 numbers drawn for decisions a batch dropped; the
+// counter's row lock is still held, so no number is skipped.
+const giveBackDecisionNumbers = "UPDATE counters SET value = value - $1 WHERE name = 'decision'"
+
+// oneByOne is a batch's assignments when what is left of the sequence does not hold
+// them all: each takes its run in the batch's order (allocate), those that no longer
+// fit are refused (series_exhausted) and the decision numbers drawn for them are given
+// back (giveBack). It returns the decisions kept and the last number now drawn.
+func oneByOne(accepted []*vatDecided, last int64, results []vatDecisionResult, batch []*vatDecisionRequest,
+	allocate func(quantity int) (int64, error), giveBack func(dropped int) error) ([]*vatDecided, int64, error) {
+	kept := accepted[:0]
+	for _, d := range accepted {
+		if d.req.assign {
+			start, err := allocate(d.app.Quantity)
+			if kabinet.ErrorCode(err) == "series_exhausted" {
+				for i, r := range batch {
+					if r == d.req {
+						results[i].err = err
+					}
+				}
+				continue
+			}
+			if err != nil {
+				return nil, 0, err
+			}
+			d.start = start
+		}
+		kept = append(kept, d)
+	}
+	if dropped := len(accepted) - len(kept); dropped > 0 {
+		if err := giveBack(dropped); err != nil {
+			return nil, 0, fmt.Errorf("store: decision numbers: %w", err)
+		}
+		last -= int64(dropped)
+	}
+	return kept, last, nil
+}
+
+// numberFrom gives the accepted decisions the numbers up to last, in order, and
+// prepares each.
+func numberFrom(db *DB, now time.Time, last int64, accepted []*vatDecided) error {
 	first := last - int64(len(accepted)) + 1
 	for i, d := range accepted {
-		if err := d.prepare(tx.db, tx.now, first+int64(i)); err != nil {
-			return nil, err
+		if err := d.prepare(db, now, first+int64(i)); err != nil {
+			return err
 		}
 	}
-	return accepted, nil
+	return nil
+}
+
+// answer fills the accepted decisions' results.
+func answer(batch []*vatDecisionRequest, accepted []*vatDecided, results []vatDecisionResult) {
+	at := make(map[*vatDecisionRequest]int, len(batch))
+	for i, r := range batch {
+		at[r] = i
+	}
+	for _, d := range accepted {
+		results[at[d.req]].d = d.decision()
+	}
 }
 
 // prepare fills the decision numbered seq: what DecideVAT wrote for one decision.

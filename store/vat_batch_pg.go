@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"kabinet"
 )
@@ -25,25 +23,10 @@ import (
 // country waited behind them. Each statement's text is fixed whatever the batch's
 // size (arrays), so the server plans it once per connection.
 func (db *DB) decideVATPipelined(ctx context.Context, batch []*vatDecisionRequest) ([]vatDecisionResult, error) {
-	conn, err := db.sql.Conn(ctx)
-	if err != nil {
-		return nil, db.unavailable("VAT decision: connection", err)
-	}
-	defer conn.Close()
 	var results []vatDecisionResult
-	err = conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("store: VAT decision: unexpected driver connection %T", dc)
-		}
-		err := db.retry(ctx, func() error {
-			var err error
-			results, err = db.pipelineVATDecisions(ctx, sc.Conn(), batch)
-			return err
-		})
-		if err != nil && sc.Conn().IsClosed() {
-			return errors.Join(err, driver.ErrBadConn) // the pool must not keep it
-		}
+	err := db.onPgxConn(ctx, "VAT decision", func(c *pgx.Conn) error {
+		var err error
+		results, err = db.pipelineVATDecisions(ctx, c, batch)
 		return err
 	})
 	return results, Fault(err)
@@ -75,14 +58,7 @@ const (
 func (db *DB) pipelineVATDecisions(ctx context.Context, c *pgx.Conn, batch []*vatDecisionRequest) (_ []vatDecisionResult, err error) {
 	now := db.clock.Now().UTC().Truncate(time.Millisecond) // as a Tx's now
 	open := false
-	defer func() {
-		if err != nil && open && !c.IsClosed() {
-			// Bounded: on a hung server an unbounded ROLLBACK would hold the batcher.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-			defer cancel()
-			c.Exec(rctx, "ROLLBACK")
-		}
-	}()
+	defer rollbackUnless(ctx, c, &open, &err)
 	codes := make([]string, len(batch))
 	for i, r := range batch {
 		codes[i] = r.code
@@ -90,19 +66,14 @@ func (db *DB) pipelineVATDecisions(ctx context.Context, c *pgx.Conn, batch []*va
 
 	// 1. The applications, locked, and their subjects in the registry.
 	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue("SET LOCAL plan_cache_mode = force_generic_plan") // as the look-ups' (lookup_pg.go)
+	beginPipelined(b)
 	b.Queue(vatApplicationsMany, codes)
 	b.Queue(vatTaxpayersMany, codes)
 	apps := map[string]kabinet.VATApplication{}
 	registry := map[string]kabinet.Taxpayer{}
 	err = sendBatch(ctx, c, b, func(br pgx.BatchResults) error {
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("store: VAT decisions: begin: %w", err)
-		}
-		open = true
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("store: VAT decisions: plan cache mode: %w", err)
+		if err := begun(br, "VAT decisions", &open); err != nil {
+			return err
 		}
 		rows, err := br.Query()
 		if err != nil {
@@ -146,12 +117,7 @@ func (db *DB) pipelineVATDecisions(ctx context.Context, c *pgx.Conn, batch []*va
 	}
 
 	// 2. The service-wide points, in the order every transaction takes them.
-	total := 0
-	for _, d := range accepted {
-		if d.req.assign {
-			total += d.app.Quantity
-		}
-	}
+	total := assigned(accepted)
 	reserved := len(accepted)
 	var last, start, head int64
 	var prev string
@@ -187,47 +153,26 @@ func (db *DB) pipelineVATDecisions(ctx context.Context, c *pgx.Conn, batch []*va
 		return nil, err
 	}
 	if seqTaken {
-		for _, d := range accepted {
-			if d.req.assign {
-				d.start, start = start, start+int64(d.app.Quantity)
-			}
-		}
+		spread(accepted, start)
 	} else {
-		// As numberVATDecisions: each in the batch's order; those that no longer fit
-		// are refused, and the counter goes back by them (no number skipped).
-		kept := accepted[:0]
-		for _, d := range accepted {
-			if d.req.assign {
+		if accepted, last, err = oneByOne(accepted, last, results, batch,
+			func(q int) (int64, error) {
 				var next int64
-				err := c.QueryRow(ctx, vatSequenceTake, d.app.Quantity, kabinet.VATCapacity).Scan(&next)
+				err := c.QueryRow(ctx, vatSequenceTake, q, kabinet.VATCapacity).Scan(&next)
 				if errors.Is(err, pgx.ErrNoRows) {
-					for i, r := range batch {
-						if r == d.req {
-							results[i].err = kabinet.ErrVATSeriesExhausted()
-						}
-					}
-					continue
+					return 0, kabinet.ErrVATSeriesExhausted()
 				}
-				if err != nil {
-					return nil, fmt.Errorf("store: allocate VAT numbers: %w", err)
-				}
-				d.start = next - int64(d.app.Quantity)
-			}
-			kept = append(kept, d)
-		}
-		if dropped := len(accepted) - len(kept); dropped > 0 {
-			if _, err := c.Exec(ctx, "UPDATE counters SET value = value - $1 WHERE name = 'decision'", dropped); err != nil {
-				return nil, fmt.Errorf("store: decision numbers: %w", err)
-			}
-			last -= int64(dropped)
-		}
-		accepted = kept
-	}
-	first := last - int64(len(accepted)) + 1
-	for i, d := range accepted {
-		if err := d.prepare(db, now, first+int64(i)); err != nil {
+				return next - int64(q), err
+			},
+			func(dropped int) error {
+				_, err := c.Exec(ctx, giveBackDecisionNumbers, dropped)
+				return err
+			}); err != nil {
 			return nil, err
 		}
+	}
+	if err := numberFrom(db, now, last, accepted); err != nil {
+		return nil, err
 	}
 
 	// 3. The writes and the commit.
@@ -272,13 +217,7 @@ func (db *DB) pipelineVATDecisions(ctx context.Context, c *pgx.Conn, batch []*va
 		return nil, err
 	}
 	open = false
-	at := map[*vatDecisionRequest]int{}
-	for i, r := range batch {
-		at[r] = i
-	}
-	for _, d := range accepted {
-		results[at[d.req]].d = d.decision()
-	}
+	answer(batch, accepted, results)
 	return results, nil
 }
 

@@ -62,6 +62,16 @@ func newVATWorld(t *testing.T, url string) *vatWorld {
 // Each subject forms its application from an address of its own (ApplicationsPerHour).
 func (w *vatWorld) session(t *testing.T, innValue string) store.Session {
 	t.Helper()
+	s, err := w.db.SessionByToken(context.Background(), w.token(t, innValue))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// token is session's sign-in token.
+func (w *vatWorld) token(t *testing.T, innValue string) string {
+	t.Helper()
 	ctx := context.Background()
 	from := store.Actor{Name: "public", Address: "198.51.100." + innValue[9:]}
 	app, err := w.db.CreateApplication(ctx, from, store.NewApplication{Kind: kabinet.KindAccess, INN: innValue,
@@ -80,11 +90,7 @@ func (w *vatWorld) session(t *testing.T, innValue string) store.Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := w.db.SessionByToken(ctx, res.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return res.Token
 }
 
 func (w *vatWorld) apply(t *testing.T, s store.Session, quantity int) kabinet.VATApplication {
