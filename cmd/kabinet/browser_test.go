@@ -244,19 +244,24 @@ func startInstance(t *testing.T, dbURL string, clock kabinet.Clock, first bool, 
 // PWD-3, I18N-1).
 func TestBrowserAccessFlow(t *testing.T) {
 	chromiumPath(t)
-	for _, e := range dbtest.Engines {
-		for _, js := range []bool{true, false} {
-			name := e.Name + "/js"
-			if !js {
-				name = e.Name + "/nojs"
-			}
-			t.Run(name, func(t *testing.T) {
-				base := startApp(t, e)
-				accessFlow(t, base, js)
-			})
+	// Each engine once and each way of browsing once: a journey drives Chromium, which
+	// takes most of the suite's time on two cores; the store's and the pages' tests
+	// run every rule on both engines.
+	for i, js := range []bool{true, false} {
+		e := journeyEngine(i)
+		name := e.Name + "/js"
+		if !js {
+			name = e.Name + "/nojs"
 		}
+		t.Run(name, func(t *testing.T) {
+			base := startApp(t, e)
+			accessFlow(t, base, js)
+		})
 	}
 }
+
+// journeyEngine is the engine of a browser journey's i-th run: the engines in turn.
+func journeyEngine(i int) dbtest.Engine { return dbtest.Engines[i%len(dbtest.Engines)] }
 
 // applyForAccess fills in the access application at /apply as the subject does, with
 // or without JavaScript, forms it, and returns its code and what the registry filled
