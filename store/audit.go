@@ -57,8 +57,13 @@ func (tx *Tx) auditMany(ctx context.Context, entries []auditEntry) error {
 	}
 	switch {
 	case tx.db.dialect == sqlite:
+		st, err := tx.db.prepared(ctx, insertAuditOne)
+		if err != nil {
+			return fmt.Errorf("store: audit insert: %w", err)
+		}
+		insert := tx.StmtContext(ctx, st)
 		for i := 0; i < len(args); i += auditColumns {
-			if _, err := tx.execOften(ctx, insertAuditOne, args[i:i+auditColumns]...); err != nil {
+			if _, err := insert.ExecContext(ctx, args[i:i+auditColumns]...); err != nil {
 				return fmt.Errorf("store: audit insert: %w", err)
 			}
 		}

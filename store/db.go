@@ -62,7 +62,6 @@ type DB struct {
 	policy  policyCache
 	lookups *batcher[*lookupRequest]
 	stmts   preparedStatements // SQLite (prepared.go)
-	lookupC *lookupCommitter
 	// vatDecisions commits the offices' VAT decisions in batches (vat_batch.go).
 	vatDecisions *batcher[*vatDecisionRequest]
 	// writer serialises this instance's SQLite transactions in Go. SQLite has one
@@ -103,7 +102,7 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 		db.log = slog.Default()
 	}
 	db.writer = make(chan struct{}, 1)
-	db.lookups, db.lookupC = newLookupBatcher(db)
+	db.lookups = newLookupBatcher(db)
 	db.vatDecisions = newVATDecisionBatcher(db)
 	if opt.SignIns > 0 {
 		db.signIns, db.signInWait = make(chan struct{}, opt.SignIns), opt.SignInWait
@@ -171,7 +170,6 @@ func parseURL(raw string) (dialect, string, error) {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.lookups.stop()
-	db.lookupC.close()
 	db.vatDecisions.stop()
 	db.stmts.close()
 	return db.sql.Close()

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -42,38 +41,23 @@ type lookupResult struct {
 	err    error
 }
 
-// lookupCommitter commits batches of look-ups for one DB (a batcher's commit).
-type lookupCommitter struct {
-	db *DB
-	st *sqliteLookupStatements // prepared at the first batch (SQLite)
+func newLookupBatcher(db *DB) *batcher[*lookupRequest] {
+	return newBatcher(db, "look-up", maxLookupBatch, db.commitLookups)
 }
 
-func newLookupBatcher(db *DB) (*batcher[*lookupRequest], *lookupCommitter) {
-	c := &lookupCommitter{db: db}
-	return newBatcher(db, "look-up", maxLookupBatch, c.commit), c
-}
-
-func (c *lookupCommitter) commit(batch []*lookupRequest) {
+// commitLookups answers a batch of look-ups (the batcher's commit).
+func (db *DB) commitLookups(batch []*lookupRequest) {
 	results := make([]lookupResult, len(batch))
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-	var err error
-	if c.st == nil && c.db.dialect == sqlite {
-		c.st, err = c.db.prepareLookupStatements(ctx)
-	}
-	if err == nil {
-		err = c.db.lookupBatch(ctx, c.st, batch, results)
-	}
+	err := db.lookupBatch(ctx, batch, results)
 	cancel()
 	for i, r := range batch {
 		if err != nil {
-			results[i] = lookupResult{err: c.db.unavailable("look-up", err)}
+			results[i] = lookupResult{err: db.unavailable("look-up", err)}
 		}
 		r.done <- results[i]
 	}
 }
-
-// close releases the prepared statements; the batcher has stopped.
-func (c *lookupCommitter) close() { c.st.close() }
 
 // lookupBatch answers every request of the batch into results: counts each against its
 // client's per-minute limit, reads the registry, and audits every look-up that was
@@ -81,26 +65,20 @@ func (c *lookupCommitter) close() { c.st.close() }
 // On PostgreSQL the statements go in two round trips (see lookupBatchPipelined), since
 // each round trip is the batch's latency; SQLite runs them one row at a time (see
 // lookupBatchSQLite).
-func (db *DB) lookupBatch(ctx context.Context, st *sqliteLookupStatements, batch []*lookupRequest, results []lookupResult) error {
+func (db *DB) lookupBatch(ctx context.Context, batch []*lookupRequest, results []lookupResult) error {
 	p := planLookups(batch)
 	if db.dialect == postgres {
 		return db.lookupBatchPipelined(ctx, p, results)
 	}
-	return db.lookupBatchSQLite(ctx, st, p, results)
+	return db.lookupBatchSQLite(ctx, p, results)
 }
 
-// sqliteLookupStatements are a batch's statements on SQLite, prepared once. A statement
-// of many rows shaped by the batch's size was parsed and compiled again for every
-// batch (the driver caches no statement), which took a third of the batch's CPU in the
-// look-up's profile (issue 13); these texts are fixed. The counts and the registry's
+// On SQLite a batch's statements are prepared once (prepared.go): statements shaped by
+// the batch's size were parsed and compiled again for every batch, a third of the
+// batch's CPU in the look-up's profile (issue 13). The counts and the registry's
 // reads take the batch's keys and ИНН as one JSON array each (SQLite's json_each), so
 // a batch runs one statement for each instead of one a look-up, which took another
-// eighth of a look-up's CPU; each audit entry is inserted by a statement of its own
-// (in one JSON array it cost as much, the entries' hashes being long), under the
-// head moved once for the batch.
-type sqliteLookupStatements struct {
-	count, countOne, read, moveHead, insertAudit, setHead *sql.Stmt
-}
+// eighth of a look-up's CPU; the audit entries go in through auditMany.
 
 // The counts of a batch: $1 a JSON array of [key, events] pairs, $2 now, $3 the start
 // of a window that has passed. countOne is the same for one key ($1 key, $2 now,
@@ -125,50 +103,23 @@ const (
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 )
 
-func (db *DB) prepareLookupStatements(ctx context.Context) (*sqliteLookupStatements, error) {
-	st := &sqliteLookupStatements{}
-	for _, s := range []struct {
-		dst  **sql.Stmt
-		text string
-	}{{&st.count, countJSON}, {&st.countOne, countOne}, {&st.read, readJSON}, {&st.moveHead, moveAuditHead},
-		{&st.insertAudit, insertAuditOne}, {&st.setHead, setAuditHead}} {
-		var err error
-		if *s.dst, err = db.sql.PrepareContext(ctx, s.text); err != nil {
-			st.close()
-			return nil, db.unavailable("look-up: prepare", err)
-		}
-	}
-	return st, nil
-}
-
-func (st *sqliteLookupStatements) close() {
-	if st == nil {
-		return
-	}
-	for _, s := range []*sql.Stmt{st.count, st.countOne, st.read, st.moveHead, st.insertAudit, st.setHead} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
-
 // lookupBatchSQLite is lookupBatch on SQLite, with the statements prepared once.
 //
 // Its statements run without the batch's deadline: BEGIN IMMEDIATE has taken the write
 // lock when they start, so none of them waits for a lock, and a context that can end
 // costs a goroutine or two a statement (the driver's and database/sql's watchers).
-func (db *DB) lookupBatchSQLite(ctx context.Context, st *sqliteLookupStatements, p lookupPlan, results []lookupResult) error {
+func (db *DB) lookupBatchSQLite(ctx context.Context, p lookupPlan, results []lookupResult) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		ctx := context.WithoutCancel(ctx)
 		counts := lookupCounts(p.keys)
-		positions, starts, err := counts.countSQLite(ctx, tx, st, tx.now)
+		positions, starts, err := counts.countSQLite(ctx, tx, tx.now)
 		if err != nil {
 			return err
 		}
 		found := map[string]lookedUp{}
 		if len(p.want) > 0 {
 			inns, _ := json.Marshal(p.want)
-			rs, err := tx.StmtContext(ctx, st.read).QueryContext(ctx, string(inns))
+			rs, err := tx.queryOften(ctx, readJSON, string(inns))
 			if err != nil {
 				return fmt.Errorf("store: look up registry: %w", err)
 			}
@@ -178,36 +129,14 @@ func (db *DB) lookupBatchSQLite(ctx context.Context, st *sqliteLookupStatements,
 				return err
 			}
 		}
-		entries := p.decide(tx.now, positions, starts, found, results)
-		if len(entries) == 0 {
-			return nil
-		}
-		var last int64
-		var prev string
-		if err := tx.StmtContext(ctx, st.moveHead).QueryRowContext(ctx, len(entries)).Scan(&last, &prev); err != nil {
-			return fmt.Errorf("store: audit head: %w", err)
-		}
-		_, args, head, err := auditInsert(db.dialect, entries, tx.now, last, prev)
-		if err != nil {
-			return err
-		}
-		insert := tx.StmtContext(ctx, st.insertAudit)
-		for i := 0; i < len(args); i += auditColumns {
-			if _, err := insert.ExecContext(ctx, args[i:i+auditColumns]...); err != nil {
-				return fmt.Errorf("store: audit insert: %w", err)
-			}
-		}
-		if _, err := tx.StmtContext(ctx, st.setHead).ExecContext(ctx, head); err != nil {
-			return fmt.Errorf("store: audit head: %w", err)
-		}
-		return nil
+		return tx.auditMany(ctx, p.decide(tx.now, positions, starts, found, results))
 	})
 }
 
 // countSQLite counts the batch's keys in one statement, or one statement a key when a
 // key is not text JSON carries unchanged (invalid UTF-8, NUL): a key must be stored as
 // given, or its count would land on another row.
-func (c keyCounts) countSQLite(ctx context.Context, tx *Tx, st *sqliteLookupStatements, now time.Time) ([]int, []int64, error) {
+func (c keyCounts) countSQLite(ctx context.Context, tx *Tx, now time.Time) ([]int, []int64, error) {
 	at, expired := ms(now), ms(now.Add(-time.Minute))
 	pairs := make([][2]any, len(c.order))
 	plain := true
@@ -220,19 +149,18 @@ func (c keyCounts) countSQLite(ctx context.Context, tx *Tx, st *sqliteLookupStat
 		if err != nil {
 			return nil, nil, fmt.Errorf("store: rate limits: %w", err)
 		}
-		rs, err := tx.StmtContext(ctx, st.count).QueryContext(ctx, string(j), at, expired)
+		rs, err := tx.queryOften(ctx, countJSON, string(j), at, expired)
 		if err != nil {
 			return nil, nil, fmt.Errorf("store: rate limits: %w", err)
 		}
 		defer rs.Close()
 		return c.read(rs)
 	}
-	one := tx.StmtContext(ctx, st.countOne)
 	got := make(map[string]counted, len(c.order))
 	for _, k := range c.order {
 		var w counted
 		var key string
-		if err := one.QueryRowContext(ctx, k, at, c.events[k], expired).Scan(&key, &w.count, &w.start); err != nil {
+		if err := tx.queryRowOften(ctx, countOne, k, at, c.events[k], expired).Scan(&key, &w.count, &w.start); err != nil {
 			return nil, nil, fmt.Errorf("store: rate limits: %w", err)
 		}
 		got[k] = w

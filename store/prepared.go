@@ -80,3 +80,16 @@ func (tx *Tx) queryRowOften(ctx context.Context, text string, args ...any) *sql.
 	}
 	return tx.QueryRowContext(ctx, text, args...)
 }
+
+// queryOften is tx.QueryContext for a statement a batch runs every time: prepared
+// once on SQLite.
+func (tx *Tx) queryOften(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	if tx.db.dialect == sqlite {
+		st, err := tx.db.prepared(ctx, text)
+		if err != nil {
+			return nil, err
+		}
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, text, args...)
+}
