@@ -70,6 +70,12 @@ func sharedChromium(t *testing.T) context.Context {
 			chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
+			// One renderer process for every tab: a process per person's browser context
+			// cost a fifth more CPU (start-up, context switches) on a 2-core machine, and
+			// the journeys run one after another. A person's tab that is not the last one
+			// opened still renders and runs its timers at full speed.
+			chromedp.Flag("renderer-process-limit", "1"), chromedp.Flag("disable-renderer-backgrounding", true),
+			chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-backgrounding-occluded-windows", true),
 			chromedp.UserDataDir(dir), chromedp.WindowSize(1280, 1000),
 		}
 		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
