@@ -18,6 +18,7 @@ import (
 // wait on the server past the budget. A write stuck behind another's lock ends as 503
 // `unavailable` well before the engines' own waits (SQLite's busy_timeout is 10 s).
 func TestDatabaseDeadlines(t *testing.T) {
+	t.Parallel() // it mostly waits for deadlines to pass: beside the package's other tests, not after them
 	const budget = 300 * time.Millisecond
 	dbtest.Each(t, func(t *testing.T, url string) {
 		open(t, url) // migrated

@@ -114,6 +114,7 @@ func viaProxy(t *testing.T, u string, f *freezer) string {
 // requests each answer 503 `unavailable` with Retry-After once the deadline passes,
 // rather than waiting for as long as the database does.
 func TestRequestDeadline(t *testing.T) {
+	t.Parallel() // it mostly waits for deadlines to pass: beside the package's other tests, not after them
 	const deadline = time.Second
 	for _, e := range dbtest.Engines {
 		t.Run(e.Name, func(t *testing.T) {

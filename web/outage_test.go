@@ -362,6 +362,7 @@ func (o *outage) load(t *testing.T, group int, subject *client, login string, ty
 // answers 503 `unavailable` with Retry-After, never 500; after it, with no restart,
 // the service answers again and every acknowledged application is in the database.
 func TestDatabaseOutageAnswers503(t *testing.T) {
+	t.Parallel() // it mostly waits for deadlines to pass: beside the package's other tests, not after them
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			o := newOutage(t, engine)
