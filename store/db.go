@@ -72,6 +72,8 @@ type DB struct {
 	// mutex, so that a writer whose request's deadline passes stops waiting (issue 12,
 	// point 9); blocked senders are served in order, as the mutex's waiters were.
 	writer chan struct{}
+	// checkpoints copies SQLite's log into the database in the background (checkpoint.go).
+	checkpoints checkpointer
 	// signIns admits sign-ins (Options.SignIns); nil admits all.
 	signIns    chan struct{}
 	signInWait time.Duration
@@ -112,6 +114,9 @@ func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
 	if err := ping(pctx, sdb); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", d, err)
+	}
+	if d == sqlite {
+		db.startCheckpointer()
 	}
 	return db, nil
 }
@@ -158,6 +163,7 @@ func parseURL(raw string) (dialect, string, error) {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "foreign_keys(ON)")
 		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "wal_autocheckpoint(0)") // the checkpointer's work (checkpoint.go)
 		q.Add("_txlock", "immediate")
 		// The path is a URI path: a '#' would start a fragment and cut the file name
 		// short (a folder named "a#1" opened the file "a"), a '%' would be read as an
@@ -171,6 +177,7 @@ func parseURL(raw string) (dialect, string, error) {
 func (db *DB) Close() error {
 	db.lookups.stop()
 	db.vatDecisions.stop()
+	db.checkpoints.stop()
 	db.stmts.close()
 	return db.sql.Close()
 }
