@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"kabinet/internal/dbtest"
+	"kabinet/internal/testsvc"
 	"kabinet/store"
 )
 
@@ -24,6 +25,7 @@ import (
 var kabinetBin string
 
 func TestMain(m *testing.M) {
+	testsvc.Yield() // and so the bench processes it starts (testsvc.Yield)
 	os.Exit(func() int {
 		dir, err := os.MkdirTemp("", "kabinet-bench-test-")
 		if err != nil {
