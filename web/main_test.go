@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"os"
 	"testing"
 
 	"kabinet/internal/testsvc"
 )
 
-// The package's tests run at a lower priority than the browser journeys beside them.
-func TestMain(m *testing.M) { testsvc.Main(m) }
+// TestMain runs the package's tests at a lower priority than the browser journeys
+// beside them (testsvc.Yield).
+func TestMain(m *testing.M) {
+	testsvc.Yield()
+	os.Exit(m.Run())
+}

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"testing"
 )
@@ -47,11 +46,4 @@ func Log(t testing.TB, name string) io.Writer {
 func Logger(t testing.TB, name string) *slog.Logger {
 	t.Helper()
 	return slog.New(slog.NewTextHandler(Log(t, name), &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// Main is a TestMain for the packages whose tests run beside the browser journeys: it
-// runs them at a lower priority (Yield).
-func Main(m *testing.M) {
-	Yield()
-	os.Exit(m.Run())
 }
