@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"kabinet/internal/dbtest"
-	"kabinet/internal/testsvc"
 	"kabinet/store"
 )
 
@@ -25,7 +24,6 @@ import (
 var kabinetBin string
 
 func TestMain(m *testing.M) {
-	testsvc.Yield() // and so the bench processes it starts (testsvc.Yield)
 	os.Exit(func() int {
 		dir, err := os.MkdirTemp("", "kabinet-bench-test-")
 		if err != nil {
