@@ -57,11 +57,10 @@ func (tx *Tx) auditMany(ctx context.Context, entries []auditEntry) error {
 	}
 	switch {
 	case tx.db.dialect == sqlite:
-		st, err := tx.db.prepared(ctx, insertAuditOne)
+		insert, err := tx.stmtOften(ctx, insertAuditOne)
 		if err != nil {
 			return fmt.Errorf("store: audit insert: %w", err)
 		}
-		insert := tx.StmtContext(ctx, st)
 		for i := 0; i < len(args); i += auditColumns {
 			if _, err := insert.ExecContext(ctx, args[i:i+auditColumns]...); err != nil {
 				return fmt.Errorf("store: audit insert: %w", err)

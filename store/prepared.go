@@ -58,15 +58,24 @@ func (db *DB) queryRowOften(ctx context.Context, text string, args ...any) *sql.
 	return db.sql.QueryRowContext(ctx, text, args...)
 }
 
+// stmtOften is text's statement in tx, prepared once per connection (SQLite only).
+func (tx *Tx) stmtOften(ctx context.Context, text string) (*sql.Stmt, error) {
+	st, err := tx.db.prepared(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	return tx.StmtContext(ctx, st), nil
+}
+
 // execOften is tx.ExecContext for a statement a batch runs once a row: prepared once
 // on SQLite.
 func (tx *Tx) execOften(ctx context.Context, text string, args ...any) (sql.Result, error) {
 	if tx.db.dialect == sqlite {
-		st, err := tx.db.prepared(ctx, text)
+		st, err := tx.stmtOften(ctx, text)
 		if err != nil {
 			return nil, err
 		}
-		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		return st.ExecContext(ctx, args...)
 	}
 	return tx.ExecContext(ctx, text, args...)
 }
@@ -74,8 +83,8 @@ func (tx *Tx) execOften(ctx context.Context, text string, args ...any) (sql.Resu
 // queryRowOften is tx.QueryRowContext for a statement a batch runs once a row.
 func (tx *Tx) queryRowOften(ctx context.Context, text string, args ...any) *sql.Row {
 	if tx.db.dialect == sqlite {
-		if st, err := tx.db.prepared(ctx, text); err == nil {
-			return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+		if st, err := tx.stmtOften(ctx, text); err == nil {
+			return st.QueryRowContext(ctx, args...)
 		}
 	}
 	return tx.QueryRowContext(ctx, text, args...)
@@ -85,11 +94,11 @@ func (tx *Tx) queryRowOften(ctx context.Context, text string, args ...any) *sql.
 // once on SQLite.
 func (tx *Tx) queryOften(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
 	if tx.db.dialect == sqlite {
-		st, err := tx.db.prepared(ctx, text)
+		st, err := tx.stmtOften(ctx, text)
 		if err != nil {
 			return nil, err
 		}
-		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		return st.QueryContext(ctx, args...)
 	}
 	return tx.QueryContext(ctx, text, args...)
 }
