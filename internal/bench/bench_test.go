@@ -164,7 +164,7 @@ func TestBenchEveryScenario(t *testing.T) {
 				if lv["clients"] != float64(want) {
 					t.Errorf("level %d: clients %v, want %d", i, lv["clients"], want)
 				}
-				positive(t, lv, "per_s", "ok", "p99_ms", "ratio_to_hash")
+				positive(t, lv, "per_s", "ok", "p99_ms", "ratio_to_hash", "hash_beside_per_s")
 				if lv["ok"].(float64) > lv["requests"].(float64) || lv["p50_ms"].(float64) > lv["p99_ms"].(float64) {
 					t.Errorf("level %d not sane: %v", want, lv)
 				}
@@ -180,7 +180,7 @@ func TestBenchEveryScenario(t *testing.T) {
 				}
 				positive(t, m, fmt.Sprintf("lookup.levels.%d.lookup.per_s", i), fmt.Sprintf("lookup.levels.%d.ratio_to_empty", i))
 			}
-			positive(t, m, "apply.per_s", "apply.ok", "apply.p99_ms", "apply.ratio_to_hash", "apply.prepared_inn")
+			positive(t, m, "apply.per_s", "apply.ok", "apply.p99_ms", "apply.ratio_to_hash", "apply.prepared_inn", "apply.hash_beside_per_s")
 			if figure(t, m, "apply.ok").(float64) > figure(t, m, "apply.prepared_inn").(float64) {
 				t.Error("more applications formed than ИНН prepared: some superseded another")
 			}
@@ -210,7 +210,7 @@ func TestBenchEveryScenario(t *testing.T) {
 			}
 			// FIL-10: filing is measured — reports accepted through the API, the 500-row input
 			// control, and the race on two instances (FIL-5).
-			positive(t, m, "filing.per_s", "filing.ok", "filing.p99_ms", "filing.ratio_to_hash", "filing.accounts", "filing.periods",
+			positive(t, m, "filing.per_s", "filing.ok", "filing.p99_ms", "filing.ratio_to_hash", "filing.hash_beside_per_s", "filing.accounts", "filing.periods",
 				"filing.input_control.best_ms", "filing.input_control.runs")
 			if st := figure(t, m, "filing.status").(map[string]any); len(st) != 1 || st["201"] == nil {
 				t.Errorf("FIL-10 filing: answers other than 201 (each report a first one, its password right): %v; %v", st, m["filing"].(map[string]any)["first_refusal"])
@@ -222,7 +222,7 @@ func TestBenchEveryScenario(t *testing.T) {
 			}
 			// VAT-7: assignment is measured on two PostgreSQL instances (SQLite is run as
 			// one instance only), and every range checked (VAT-4).
-			positive(t, m, "vat.per_s", "vat.ok", "vat.ranges", "vat.numbers", "vat.ratio_to_lookup", "vat.applications_checked")
+			positive(t, m, "vat.per_s", "vat.ok", "vat.ranges", "vat.numbers", "vat.ratio_to_lookup", "vat.applications_checked", "vat.lookup_per_s")
 			if got := figure(t, m, "vat.lookup_clients").(float64); got != vatOfficers {
 				t.Errorf("VAT judged against look-ups at %v clients, want %d (as many as officers)", got, vatOfficers)
 			}

@@ -126,7 +126,7 @@ func (b *bench) scenarioFiling(ctx context.Context) error {
 	defer closeClients(cs)
 	var next atomic.Int64
 	var firstRefusal atomic.Value
-	res := b.run(ctx, loadSpec{label: fmt.Sprintf("filing: %d clients", clients), clients: clients, duration: b.duration(), requests: b.cfg.requests,
+	res, hashed := b.besideHash(ctx, loadSpec{label: fmt.Sprintf("filing: %d clients", clients), clients: clients, duration: b.duration(), requests: b.cfg.requests,
 		do: func(ctx context.Context, client int, _ int64) (int, error) {
 			j := next.Add(1) - 1
 			if j >= int64(slots) {
@@ -141,7 +141,7 @@ func (b *bench) scenarioFiling(ctx context.Context) error {
 		}})
 	b.saw(res, false)
 	fig.rateFigures = figuresOf(res)
-	fig.Accounts, fig.Periods, fig.Slots, fig.Ratio = len(inns), len(periods), slots, ratio(res.rate(), b.hashRate())
+	fig.Accounts, fig.Periods, fig.Slots, fig.HashBeside, fig.Ratio = len(inns), len(periods), slots, round1(hashed), ratio(res.rate(), hashed)
 	if v, ok := firstRefusal.Load().(string); ok {
 		fig.FirstRefusal = v
 	}

@@ -436,3 +436,58 @@ func (s *rssSampler) stop() rssFigures {
 }
 
 func toMiB(b int64) float64 { return math.Round(float64(b)/mib*10) / 10 }
+
+// sideBySide is how many turns alternate runs each measurement in.
+const sideBySide = 5
+
+// alternate runs two measurements in turns — a's first slice, b's, a's second, … —
+// each slice a sideBySide-th of its duration, and returns each one's slices merged.
+// A target's two figures (look-ups and the empty handler, sign-ins and hashing) are so
+// measured side by side: a shared machine that slows or quickens during the run, as
+// its neighbours come and go, moves both alike, instead of the one measured while it
+// was quick (issue 13: the same filings were 0.70 and 1.00 of a hash rate measured
+// minutes before them). Both stop when either runs out of data or of requests.
+func (b *bench) alternate(ctx context.Context, a, c loadSpec) (loadResult, loadResult) {
+	specs := [2]loadSpec{a, c}
+	var res [2]loadResult
+	for i := range res {
+		res[i] = loadResult{Clients: specs[i].clients, Status: map[int]int64{}, StoppedBy: "seconds"}
+	}
+	for turn := 0; turn < sideBySide && ctx.Err() == nil; turn++ {
+		stop := false
+		for i, spec := range specs {
+			slice := spec
+			slice.duration = spec.duration / sideBySide
+			slice.requests = spec.requests - res[i].Requests
+			slice.label = fmt.Sprintf("%s (%d/%d)", spec.label, turn+1, sideBySide)
+			r := b.run(ctx, slice)
+			res[i] = mergeResults(res[i], r)
+			stop = stop || r.StoppedBy != "seconds"
+		}
+		if stop {
+			break
+		}
+	}
+	for i := range res {
+		slices.Sort(res[i].lat)
+	}
+	return res[0], res[1]
+}
+
+// mergeResults adds slice r to the measurement acc (latencies left unsorted).
+func mergeResults(acc, r loadResult) loadResult {
+	acc.Requests += r.Requests
+	acc.OK += r.OK
+	acc.Elapsed += r.Elapsed
+	for code, n := range r.Status {
+		acc.Status[code] += n
+	}
+	if acc.FirstErr == nil {
+		acc.FirstErr = r.FirstErr
+	}
+	if r.StoppedBy != "seconds" {
+		acc.StoppedBy = r.StoppedBy
+	}
+	acc.lat = append(acc.lat, r.lat...)
+	return acc
+}

@@ -69,7 +69,9 @@ type hashFigures struct {
 // loginLevel is the sign-ins at one number of clients; per_s is sign-ins per second.
 type loginLevel struct {
 	rateFigures
-	Ratio float64 `json:"ratio_to_hash"`
+	// HashBeside is the hash rate measured in turns with this level, which Ratio divides by.
+	HashBeside float64 `json:"hash_beside_per_s"`
+	Ratio      float64 `json:"ratio_to_hash"`
 }
 
 type loginFigures struct {
@@ -121,8 +123,9 @@ type lookupLevel struct {
 
 type applyFigures struct {
 	rateFigures
-	Prepared int     `json:"prepared_inn"`
-	Ratio    float64 `json:"ratio_to_hash"`
+	Prepared   int     `json:"prepared_inn"`
+	HashBeside float64 `json:"hash_beside_per_s"` // measured in turns with the applications; Ratio divides by it
+	Ratio      float64 `json:"ratio_to_hash"`
 }
 
 type floodFigures struct {
@@ -190,6 +193,7 @@ type filingFigures struct {
 	Accounts     int                  `json:"accounts"`
 	Periods      int                  `json:"periods"`
 	Slots        int                  `json:"prepared_reports"`
+	HashBeside   float64              `json:"hash_beside_per_s"` // measured in turns with the filings; Ratio divides by it
 	Ratio        float64              `json:"ratio_to_hash"`
 	FirstRefusal string               `json:"first_refusal,omitempty"`
 	InputControl *inputControlFigures `json:"input_control"`
@@ -441,7 +445,7 @@ func (r *report) writeTable(w io.Writer) error {
 	if l := r.Login; l != nil {
 		for _, lv := range l.Levels {
 			line("login", fmt.Sprintf("sign-in, %d client(s)", lv.Clients), num(lv.PerSecond, 1), num(lv.P50MS, 1), num(lv.P99MS, 1),
-				lv.OK, lv.Status5xx, num(lv.Ratio, 2), others(lv.Status, "200"))
+				lv.OK, lv.Status5xx, num(lv.Ratio, 2), strings.TrimSpace(besideHash(lv.HashBeside)+" "+others(lv.Status, "200")))
 		}
 	}
 	if l := r.Lookup; l != nil {
@@ -451,7 +455,8 @@ func (r *report) writeTable(w io.Writer) error {
 		}
 	}
 	if a := r.Apply; a != nil {
-		row("apply", fmt.Sprintf("application, %d clients", a.Clients), a.rateFigures, num(a.Ratio, 2), "201")
+		line("apply", fmt.Sprintf("application, %d clients", a.Clients), num(a.PerSecond, 1), num(a.P50MS, 1), num(a.P99MS, 1), a.OK,
+			a.Status5xx, num(a.Ratio, 2), strings.TrimSpace(besideHash(a.HashBeside)+" "+others(a.Status, "201")))
 	}
 	if f := r.Flood; f != nil {
 		rss := "RSS unknown"
@@ -495,7 +500,7 @@ func (r *report) writeTable(w io.Writer) error {
 			notes = strings.TrimSpace(notes + " first refusal: " + f.FirstRefusal)
 		}
 		line("filing", fmt.Sprintf("STI-091 filed, %d clients", f.Clients), num(f.PerSecond, 1), num(f.P50MS, 1), num(f.P99MS, 1), f.OK,
-			f.Status5xx, num(f.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%d accounts × %d periods %s", f.Accounts, f.Periods, notes)))
+			f.Status5xx, num(f.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%s; %d accounts × %d periods %s", besideHash(f.HashBeside), f.Accounts, f.Periods, notes)))
 		ic := f.InputControl
 		line("filing", fmt.Sprintf("input control, %d rows", ic.Rows), "", num(ic.MedianMS, 2), "", ic.Runs, "", "",
 			fmt.Sprintf("%s: best %.2f ms of %d runs (p50 column: median)", ic.Form, ic.BestMS, ic.Runs))
@@ -514,7 +519,7 @@ func (r *report) writeTable(w io.Writer) error {
 			notes = strings.TrimSpace(notes + " first refusal: " + v.FirstRefusal)
 		}
 		line("vat", fmt.Sprintf("assignment, %d officers", v.Clients), num(v.PerSecond, 1), num(v.P50MS, 1), num(v.P99MS, 1), v.OK, v.Status5xx,
-			num(v.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%d instances; ratio to look-ups at %d clients, %.1f/s %s", v.Instances, v.LookupClients, v.LookupPerSecond, notes)))
+			num(v.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%d instances; ratio to look-ups by %d clients in turns with it, %.1f/s %s", v.Instances, v.LookupClients, v.LookupPerSecond, notes)))
 		line("vat", "ranges checked", "", "", "", v.Ranges, "", "", fmt.Sprintf("%d numbers from position %d: %d overlaps, %d gaps, %d misplaced, %d wrong quantities %s",
 			v.Numbers, v.FirstPosition, v.Overlaps, v.Gaps, v.Misplaced, v.WrongQuantity, strings.Join(v.RangeProblems, "; ")))
 	}
@@ -580,4 +585,9 @@ func others(status map[string]int64, want string) string {
 func sortedKeys(m map[string]int64) []string {
 	// Numbers sort as text here ("200" < "401" < "503" < "error"), which is their order.
 	return slices.Sorted(maps.Keys(m))
+}
+
+// besideHash is the note of a figure divided by the hash rate measured in turns with it.
+func besideHash(perSecond float64) string {
+	return fmt.Sprintf("hash beside %.1f/s", perSecond)
 }

@@ -86,7 +86,9 @@ func (b *bench) scenarioVAT(ctx context.Context) error {
 	assign := []byte(`{"outcome":"assigned"}`)
 	var firstRefusal atomic.Value
 	var decided atomic.Int64
-	res := b.run(ctx, loadSpec{label: fmt.Sprintf("vat: %d officers, %d instances", vatOfficers, len(bases)), clients: vatOfficers, duration: b.duration(),
+	lcs := b.clients(vatOfficers)
+	defer closeClients(lcs)
+	res, look := b.alternate(ctx, loadSpec{label: fmt.Sprintf("vat: %d officers, %d instances", vatOfficers, len(bases)), clients: vatOfficers, duration: b.duration(),
 		requests: b.cfg.requests, do: func(ctx context.Context, client int, _ int64) (int, error) {
 			o := offices[client]
 			j := next[o].Add(1) - 1
@@ -102,23 +104,18 @@ func (b *bench) scenarioVAT(ctx context.Context) error {
 				decided.Add(1)
 			}
 			return st, err
-		}})
+		}}, b.lookupSpec(fmt.Sprintf("vat: look-ups beside, %d clients", vatOfficers), lookupBodies(b.lookupINN), lcs))
 	b.saw(res, false)
+	b.saw(look, false)
 	fig := &vatFigures{rateFigures: figuresOf(res), Prepared: k, Instances: len(bases)}
 	if v, ok := firstRefusal.Load().(string); ok {
 		fig.FirstRefusal = v
 	}
-	if b.rep.Lookup != nil {
-		// Judged against the look-ups at as many clients as officers (the look-up
-		// scenario measures 64), not at its best level (256 clients): like with like.
-		fig.LookupPerSecond, fig.LookupClients = b.rep.Lookup.Lookup.PerSecond, b.rep.Lookup.BestClients
-		for _, lv := range b.rep.Lookup.Levels {
-			if lv.Clients == vatOfficers {
-				fig.LookupPerSecond, fig.LookupClients = lv.Lookup.PerSecond, lv.Clients
-			}
-		}
-		fig.Ratio = ratio(res.rate(), fig.LookupPerSecond)
-	}
+	// Judged against look-ups by as many clients as officers, measured in turns with the
+	// assignments (alternate), not at the look-up scenario's best level (256 clients)
+	// minutes before: like with like, side by side.
+	fig.LookupPerSecond, fig.LookupClients = round1(look.rate()), vatOfficers
+	fig.Ratio = ratio(res.rate(), look.rate())
 	if err := b.checkVATRanges(ctx, fig, quantities); err != nil {
 		return err
 	}
