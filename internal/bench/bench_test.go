@@ -185,7 +185,7 @@ func TestBenchEveryScenario(t *testing.T) {
 				t.Error("more applications formed than ИНН prepared: some superseded another")
 			}
 			positive(t, m, "flood.requests", "flood.peak_rss_mib", "flood.rss_before_mib", "flood.lookups_ok", "flood.lookup_p99_ms",
-				"flood.status_401_per_s_to_hash")
+				"flood.status_401_per_s_to_hash", "flood.hash_beside_per_s")
 			figure(t, m, "flood.status_401_beyond_hash_capacity")
 			positive(t, m, "decision.decisions", "decision.p99_ms")
 			if note := figure(t, m, "flood.rss_note").(string); !strings.Contains(note, "service process of its own") ||

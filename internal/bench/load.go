@@ -437,6 +437,12 @@ func (s *rssSampler) stop() rssFigures {
 
 func toMiB(b int64) float64 { return math.Round(float64(b)/mib*10) / 10 }
 
+// slice is spec shortened to one of alternate's turns.
+func (spec loadSpec) slice() loadSpec {
+	spec.duration /= sideBySide
+	return spec
+}
+
 // sideBySide is how many turns alternate runs each measurement in.
 const sideBySide = 5
 
@@ -456,8 +462,7 @@ func (b *bench) alternate(ctx context.Context, a, c loadSpec) (loadResult, loadR
 	for turn := 0; turn < sideBySide && ctx.Err() == nil; turn++ {
 		stop := false
 		for i, spec := range specs {
-			slice := spec
-			slice.duration = spec.duration / sideBySide
+			slice := spec.slice()
 			slice.requests = spec.requests - res[i].Requests
 			slice.label = fmt.Sprintf("%s (%d/%d)", spec.label, turn+1, sideBySide)
 			r := b.run(ctx, slice)

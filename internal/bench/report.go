@@ -149,6 +149,7 @@ type floodFigures struct {
 	CheckedPerSecond float64          `json:"status_401_per_s"`
 	CheckedPasswords int64            `json:"status_401"`
 	CheckedToHash    float64          `json:"status_401_per_s_to_hash"`
+	HashBeside       float64          `json:"hash_beside_per_s"` // the better of the hash rates just before and just after
 	UncheckedMin     int64            `json:"status_401_beyond_hash_capacity"`
 }
 
@@ -464,7 +465,7 @@ func (r *report) writeTable(w io.Writer) error {
 			rss = fmt.Sprintf("peak RSS %.1f MiB (from %.1f)", *f.PeakRSSMiB, *f.RSSBeforeMiB)
 		}
 		line("flood", fmt.Sprintf("%d wrong sign-ins at once", f.Clients), num(f.CheckedPerSecond, 1), "", "", f.CheckedPasswords,
-			f.Status503+f.Status5xxNot503, num(f.CheckedToHash, 2), strings.TrimSpace(rss+" "+others(f.Status, "401")))
+			f.Status503+f.Status5xxNot503, num(f.CheckedToHash, 2), strings.TrimSpace(besideHash(f.HashBeside)+" (before or after); "+rss+" "+others(f.Status, "401")))
 		line("flood", "look-up every 20 ms meanwhile", "", num(f.LookupP50MS, 1), num(f.LookupP99MS, 1), f.LookupsOK, "", "",
 			strings.TrimSpace(fmt.Sprintf("max %.1f ms %s", f.LookupMaxMS, others(f.LookupStatus, "200"))))
 	}
