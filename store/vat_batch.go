@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -105,32 +104,14 @@ type vatDecided struct {
 // sequence and written, each row by a statement prepared once.
 func (tx *Tx) decideVAT(ctx context.Context, batch []*vatDecisionRequest) ([]vatDecisionResult, error) {
 	results := make([]vatDecisionResult, len(batch))
-	// SQLite's immediate transaction already holds the only write lock: no row locks.
-	apps := make(map[string]kabinet.VATApplication, len(batch))
-	registry := make(map[string]kabinet.Taxpayer, len(batch))
-	for _, r := range batch {
-		a, err := scanVATApplication(tx.queryRowOften(ctx, "SELECT "+vatApplicationColumns+" FROM vat_applications WHERE code = $1", r.code))
-		if errors.Is(err, errNoRows) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("store: VAT application: %w", err)
-		}
-		apps[a.Code] = a
-		t, err := scanTaxpayer(tx.queryRowOften(ctx, "SELECT "+taxpayerColumns+" FROM taxpayers WHERE inn = $1", a.INN))
-		if errors.Is(err, errNoRows) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		registry[t.INN] = t
+	apps, registry, err := tx.readVATBatch(ctx, batch)
+	if err != nil {
+		return nil, err
 	}
 	accepted := checkVATBatch(tx.now, batch, apps, registry, results)
 	if len(accepted) == 0 {
 		return results, nil
 	}
-	var err error
 	if accepted, err = tx.numberVATDecisions(ctx, accepted, results, batch); err != nil {
 		return nil, err
 	}
@@ -142,6 +123,64 @@ func (tx *Tx) decideVAT(ctx context.Context, batch []*vatDecisionRequest) ([]vat
 	}
 	answer(batch, accepted, results)
 	return results, nil
+}
+
+// The batch's reads on SQLite, one statement each whatever the batch's size: the codes
+// as one JSON array (json_each), as the look-ups' reads are. One statement a request,
+// each a round through database/sql and the driver, took a sixth of the batch's time,
+// which every officer waits behind.
+const (
+	vatApplicationsJSON = "SELECT " + vatApplicationColumns + " FROM vat_applications WHERE code IN (SELECT value FROM json_each($1))"
+	vatTaxpayersJSON    = "SELECT " + taxpayerColumns + ` FROM taxpayers WHERE inn IN
+		(SELECT inn FROM vat_applications WHERE code IN (SELECT value FROM json_each($1)))`
+)
+
+// readVATBatch reads the batch's applications by code and their subjects in the
+// registry by ИНН (SQLite: its immediate transaction already holds the only write
+// lock, so no row locks).
+func (tx *Tx) readVATBatch(ctx context.Context, batch []*vatDecisionRequest) (map[string]kabinet.VATApplication, map[string]kabinet.Taxpayer, error) {
+	codes := make([]string, len(batch))
+	for i, r := range batch {
+		codes[i] = r.code
+	}
+	arr, err := jsonString(codes)
+	if err != nil {
+		return nil, nil, err
+	}
+	apps := make(map[string]kabinet.VATApplication, len(batch))
+	registry := make(map[string]kabinet.Taxpayer, len(batch))
+	rows, err := tx.queryOften(ctx, vatApplicationsJSON, arr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: VAT applications: %w", err)
+	}
+	for rows.Next() {
+		a, err := scanVATApplication(rows)
+		if err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("store: VAT application: %w", err)
+		}
+		apps[a.Code] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: VAT applications: %w", err)
+	}
+	if rows, err = tx.queryOften(ctx, vatTaxpayersJSON, arr); err != nil {
+		return nil, nil, fmt.Errorf("store: taxpayers: %w", err)
+	}
+	for rows.Next() {
+		t, err := scanTaxpayer(rows)
+		if err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		registry[t.INN] = t
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: taxpayers: %w", err)
+	}
+	return apps, registry, nil
 }
 
 // checkVATBatch checks each request of a batch as DecideVAT always checked one: the

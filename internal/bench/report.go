@@ -74,6 +74,18 @@ type loginLevel struct {
 	Ratio      float64 `json:"ratio_to_hash"`
 }
 
+// weakestFrom is the level of at least clients clients with the lowest ratio.
+func (l *loginFigures) weakestFrom(clients int) (loginLevel, bool) {
+	var out loginLevel
+	found := false
+	for _, lv := range l.Levels {
+		if lv.Clients >= clients && (!found || lv.Ratio < out.Ratio) {
+			out, found = lv, true
+		}
+	}
+	return out, found
+}
+
 type loginFigures struct {
 	Accounts      int          `json:"accounts"`
 	Levels        []loginLevel `json:"levels"`
@@ -317,6 +329,9 @@ func (r *report) checks() {
 	}
 	if l := r.Login; l != nil && r.Hash != nil {
 		add("login", "best sign-ins/s ÷ hashes/s", "≥ 0.90", l.BestRatio, fmt.Sprintf("%.2f (%d clients)", l.BestRatio, l.BestClients), l.BestRatio >= 0.90)
+		if lv, ok := l.weakestFrom(4); ok {
+			add("login", "every level from 4 clients ÷ hashes/s", "≥ 0.85", lv.Ratio, fmt.Sprintf("%.2f (%d clients, the lowest)", lv.Ratio, lv.Clients), lv.Ratio >= 0.85)
+		}
 		add("login", "64 clients ÷ best", "≥ 0.85", l.Ratio64ToBest, fmt.Sprintf("%.2f", l.Ratio64ToBest), l.Ratio64ToBest >= 0.85)
 		add("login", "5xx answers, all levels", "0", float64(l.Total5xx), fmt.Sprint(l.Total5xx), l.Total5xx == 0)
 	}
