@@ -44,7 +44,7 @@ type vatDecisionResult struct {
 }
 
 func newVATDecisionBatcher(db *DB) *batcher[*vatDecisionRequest] {
-	return newBatcher(db, "VAT decision", maxVATBatch, db.commitVATDecisions)
+	return newBatcher(db, "VAT decision", maxVATBatch, db.commitWorkers(), db.commitVATDecisions)
 }
 
 // commitVATDecisions decides a batch and answers each request. Requests for one
