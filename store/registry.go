@@ -359,8 +359,7 @@ func (imp *registryImport) flush(ctx context.Context) error {
 			if len(rows) == 0 {
 				continue
 			}
-			q, args := upsertTaxpayers(imp.db.dialect, rows, tx.now, optionalColumns(absent))
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			if err := tx.upsertTaxpayers(ctx, rows, optionalColumns(absent)); err != nil {
 				return fmt.Errorf("store: import registry lines %d–%d: %w", imp.first, imp.last, err)
 			}
 		}
@@ -376,9 +375,41 @@ func (imp *registryImport) flush(ctx context.Context) error {
 	return err
 }
 
-// upsertTaxpayers is one multi-row upsert of rows; the optional columns in absent are
-// written for new rows (as their defaults) and left as stored for existing ones.
-func upsertTaxpayers(d dialect, rows []kabinet.Taxpayer, now time.Time, absent optionalColumns) (string, []any) {
+// upsertTaxpayers writes rows in tx: on PostgreSQL one multi-row upsert, on SQLite one
+// single-row upsert prepared once and run for each row. SQLite parses a statement
+// every time it is given one, and a 2,000-row statement of 24,000 parameters cost more
+// to parse than its rows to write: the importer ran at 0.46 of the bare insert of the
+// same rows, itself one prepared statement (issue 13).
+func (tx *Tx) upsertTaxpayers(ctx context.Context, rows []kabinet.Taxpayer, absent optionalColumns) error {
+	if tx.db.dialect != sqlite {
+		q, args := upsertTaxpayersStatement(tx.db.dialect, rows, tx.now, absent)
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	}
+	q, _ := upsertTaxpayersStatement(tx.db.dialect, rows[:1], tx.now, absent)
+	st, err := tx.stmtOften(ctx, q)
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, 12)
+	for _, t := range rows {
+		if _, err := st.ExecContext(ctx, taxpayerArgs(args[:0], t, tx.now)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// taxpayerArgs appends t's columns, as upsertTaxpayersStatement orders them, to args.
+func taxpayerArgs(args []any, t kabinet.Taxpayer, now time.Time) []any {
+	return append(args, t.INN, string(t.Kind), t.Name, t.HeadPosition, t.HeadName, t.OfficeCode, t.Address, string(t.Status), t.FraudReference,
+		vatRegisteredOnValue(t.VATRegisteredOn), strings.Join(t.Reports, " "), ms(now))
+}
+
+// upsertTaxpayersStatement is one multi-row upsert of rows; the optional columns in
+// absent are written for new rows (as their defaults) and left as stored for existing
+// ones.
+func upsertTaxpayersStatement(d dialect, rows []kabinet.Taxpayer, now time.Time, absent optionalColumns) (string, []any) {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO taxpayers (inn, kind, name, head_position, head_name, office_code, address, status, fraud_reference,
 		vat_registered_on, reports, updated_at) VALUES `)
@@ -395,8 +426,7 @@ func upsertTaxpayers(d dialect, rows []kabinet.Taxpayer, now time.Time, absent o
 			q.WriteString(d.param(i*12 + k))
 		}
 		q.WriteByte(')')
-		args = append(args, t.INN, string(t.Kind), t.Name, t.HeadPosition, t.HeadName, t.OfficeCode, t.Address, string(t.Status), t.FraudReference,
-			vatRegisteredOnValue(t.VATRegisteredOn), strings.Join(t.Reports, " "), ms(now))
+		args = taxpayerArgs(args, t, now)
 	}
 	q.WriteString(` ON CONFLICT (inn) DO UPDATE SET kind = excluded.kind, name = excluded.name,
 		head_position = excluded.head_position, head_name = excluded.head_name, office_code = excluded.office_code,
