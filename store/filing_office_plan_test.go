@@ -226,21 +226,16 @@ type pgPlanNode struct {
 	Plans        []pgPlanNode `json:"Plans"`
 }
 
-// sqlitePlan explains query and fails the test when the page is sorted in a temporary
-// B-tree, or when a shape with an office, form or period is not searched in an index
-// (SQLite keeps no statistics here: the service never runs ANALYZE). A shape without
-// them (lateness, type, current versions, a next page) reads the table itself, whose
-// B-tree is in id order.
-func sqlitePlan(t *testing.T, db *DB, f OfficeFilingFilter, query string, args []any) string {
+// explainSQLite is the detail column of SQLite's EXPLAIN QUERY PLAN of query, a line
+// for each step.
+func explainSQLite(t *testing.T, db *DB, query string, args ...any) []string {
 	t.Helper()
 	rows, err := db.sql.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	indexed := f.Office != "" || f.Form != "" || f.Period != ""
 	var lines []string
-	usesIndex := false
 	for rows.Next() {
 		var id, parent, notUsed int
 		var detail string
@@ -248,6 +243,24 @@ func sqlitePlan(t *testing.T, db *DB, f OfficeFilingFilter, query string, args [
 			t.Fatal(err)
 		}
 		lines = append(lines, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return lines
+}
+
+// sqlitePlan explains query and fails the test when the page is sorted in a temporary
+// B-tree, or when a shape with an office, form or period is not searched in an index
+// (SQLite keeps no statistics here: the service never runs ANALYZE). A shape without
+// them (lateness, type, current versions, a next page) reads the table itself, whose
+// B-tree is in id order.
+func sqlitePlan(t *testing.T, db *DB, f OfficeFilingFilter, query string, args []any) string {
+	t.Helper()
+	indexed := f.Office != "" || f.Form != "" || f.Period != ""
+	lines := explainSQLite(t, db, query, args...)
+	usesIndex := false
+	for _, detail := range lines {
 		switch {
 		case strings.HasPrefix(detail, "SCAN filings") && !strings.Contains(detail, "USING") && indexed:
 			t.Errorf("filings scanned without an index: %s", detail)
@@ -256,9 +269,6 @@ func sqlitePlan(t *testing.T, db *DB, f OfficeFilingFilter, query string, args [
 		case strings.Contains(detail, "filings USING"):
 			usesIndex = true
 		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if indexed && !usesIndex {
 		t.Errorf("no index serves the list: %s", strings.Join(lines, "; "))

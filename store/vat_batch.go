@@ -139,10 +139,7 @@ const (
 // registry by ИНН (SQLite: its immediate transaction already holds the only write
 // lock, so no row locks).
 func (tx *Tx) readVATBatch(ctx context.Context, batch []*vatDecisionRequest) (map[string]kabinet.VATApplication, map[string]kabinet.Taxpayer, error) {
-	codes := make([]string, len(batch))
-	for i, r := range batch {
-		codes[i] = r.code
-	}
+	codes := batchCodes(batch)
 	arr, err := jsonString(codes)
 	if err != nil {
 		return nil, nil, err
@@ -153,34 +150,68 @@ func (tx *Tx) readVATBatch(ctx context.Context, batch []*vatDecisionRequest) (ma
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: VAT applications: %w", err)
 	}
-	for rows.Next() {
-		a, err := scanVATApplication(rows)
-		if err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("store: VAT application: %w", err)
-		}
-		apps[a.Code] = a
-	}
+	err = collectVATApplications(rows, apps)
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("store: VAT applications: %w", err)
+	if err != nil {
+		return nil, nil, err
 	}
 	if rows, err = tx.queryOften(ctx, vatTaxpayersJSON, arr); err != nil {
 		return nil, nil, fmt.Errorf("store: taxpayers: %w", err)
 	}
+	err = collectTaxpayers(rows, registry)
+	rows.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	return apps, registry, nil
+}
+
+// batchCodes is the batch's application codes, in its order.
+func batchCodes(batch []*vatDecisionRequest) []string {
+	codes := make([]string, len(batch))
+	for i, r := range batch {
+		codes[i] = r.code
+	}
+	return codes
+}
+
+// rowScanner is a result of either driver, as the batch's reads use it.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// collectVATApplications reads rows of vatApplicationColumns into apps, by code (the
+// caller closes rows).
+func collectVATApplications(rows rowScanner, apps map[string]kabinet.VATApplication) error {
+	for rows.Next() {
+		a, err := scanVATApplication(rows)
+		if err != nil {
+			return fmt.Errorf("store: VAT application: %w", err)
+		}
+		apps[a.Code] = a
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: VAT applications: %w", err)
+	}
+	return nil
+}
+
+// collectTaxpayers reads rows of taxpayerColumns into registry, by ИНН (the caller
+// closes rows).
+func collectTaxpayers(rows rowScanner, registry map[string]kabinet.Taxpayer) error {
 	for rows.Next() {
 		t, err := scanTaxpayer(rows)
 		if err != nil {
-			rows.Close()
-			return nil, nil, err
+			return err
 		}
 		registry[t.INN] = t
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("store: taxpayers: %w", err)
+		return fmt.Errorf("store: taxpayers: %w", err)
 	}
-	return apps, registry, nil
+	return nil
 }
 
 // checkVATBatch checks each request of a batch as DecideVAT always checked one: the

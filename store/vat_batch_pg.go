@@ -59,10 +59,7 @@ func (db *DB) pipelineVATDecisions(ctx context.Context, c *pgx.Conn, batch []*va
 	now := db.clock.Now().UTC().Truncate(time.Millisecond) // as a Tx's now
 	open := false
 	defer rollbackUnless(ctx, c, &open, &err)
-	codes := make([]string, len(batch))
-	for i, r := range batch {
-		codes[i] = r.code
-	}
+	codes := batchCodes(batch)
 
 	// 1. The applications, locked, and their subjects in the registry.
 	b := &pgx.Batch{}
@@ -79,31 +76,17 @@ func (db *DB) pipelineVATDecisions(ctx context.Context, c *pgx.Conn, batch []*va
 		if err != nil {
 			return fmt.Errorf("store: VAT applications: %w", err)
 		}
-		for rows.Next() {
-			a, err := scanVATApplication(rows)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("store: VAT application: %w", err)
-			}
-			apps[a.Code] = a
-		}
+		err = collectVATApplications(rows, apps)
 		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("store: VAT applications: %w", err)
+		if err != nil {
+			return err
 		}
 		if rows, err = br.Query(); err != nil {
 			return fmt.Errorf("store: taxpayers: %w", err)
 		}
-		for rows.Next() {
-			t, err := scanTaxpayer(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			registry[t.INN] = t
-		}
+		err = collectTaxpayers(rows, registry)
 		rows.Close()
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return nil, err

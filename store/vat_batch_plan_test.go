@@ -25,27 +25,13 @@ func TestVATBatchReadsUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{vatApplicationsJSON, vatTaxpayersJSON} {
-		rows, err := db.sql.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, `["A","B"]`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notUsed int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
+		plan := explainSQLite(t, db, q, `["A","B"]`)
+		for _, detail := range plan {
 			for _, table := range []string{"vat_applications", "taxpayers"} {
 				if strings.HasPrefix(detail, "SCAN "+table) {
 					t.Errorf("%s read whole: %s", table, detail)
 				}
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
 		}
 		if !strings.Contains(strings.Join(plan, "; "), "SEARCH") {
 			t.Errorf("no index searched: %s", strings.Join(plan, "; "))

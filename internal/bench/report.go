@@ -445,8 +445,9 @@ func (r *report) writeTable(w io.Writer) error {
 	line := func(scn, what, rate, p50, p99 string, ok, e5 any, ratio, notes string) {
 		fmt.Fprintf(w, head, scn, what, rate, p50, p99, fmt.Sprint(ok), fmt.Sprint(e5), ratio, notes)
 	}
-	row := func(scn, what string, f rateFigures, ratio, want string) {
-		notes := others(f.Status, want)
+	// row is a measurement's line; note, when set, opens its notes.
+	row := func(scn, what string, f rateFigures, ratio, want, note string) {
+		notes := strings.TrimSpace(note + " " + others(f.Status, want))
 		if f.StoppedBy == "data" {
 			notes = strings.TrimSpace(notes + " (stopped: the prepared ИНН ran out)")
 		}
@@ -462,18 +463,17 @@ func (r *report) writeTable(w io.Writer) error {
 	if l := r.Login; l != nil {
 		for _, lv := range l.Levels {
 			line("login", fmt.Sprintf("sign-in, %d client(s)", lv.Clients), num(lv.PerSecond, 1), num(lv.P50MS, 1), num(lv.P99MS, 1),
-				lv.OK, lv.Status5xx, num(lv.Ratio, 2), strings.TrimSpace(besideHash(lv.HashBeside)+" "+others(lv.Status, "200")))
+				lv.OK, lv.Status5xx, num(lv.Ratio, 2), strings.TrimSpace(hashBesideNote(lv.HashBeside)+" "+others(lv.Status, "200")))
 		}
 	}
 	if l := r.Lookup; l != nil {
 		for _, lv := range l.Levels {
-			row("lookup", fmt.Sprintf("empty handler, %d clients", lv.Clients), lv.Empty, "", "200")
-			row("lookup", fmt.Sprintf("registry look-up, %d clients", lv.Clients), lv.Lookup, num(lv.Ratio, 3), "200")
+			row("lookup", fmt.Sprintf("empty handler, %d clients", lv.Clients), lv.Empty, "", "200", "")
+			row("lookup", fmt.Sprintf("registry look-up, %d clients", lv.Clients), lv.Lookup, num(lv.Ratio, 3), "200", "")
 		}
 	}
 	if a := r.Apply; a != nil {
-		line("apply", fmt.Sprintf("application, %d clients", a.Clients), num(a.PerSecond, 1), num(a.P50MS, 1), num(a.P99MS, 1), a.OK,
-			a.Status5xx, num(a.Ratio, 2), strings.TrimSpace(besideHash(a.HashBeside)+" "+others(a.Status, "201")))
+		row("apply", fmt.Sprintf("application, %d clients", a.Clients), a.rateFigures, num(a.Ratio, 2), "201", hashBesideNote(a.HashBeside))
 	}
 	if f := r.Flood; f != nil {
 		rss := "RSS unknown"
@@ -481,7 +481,7 @@ func (r *report) writeTable(w io.Writer) error {
 			rss = fmt.Sprintf("peak RSS %.1f MiB (from %.1f)", *f.PeakRSSMiB, *f.RSSBeforeMiB)
 		}
 		line("flood", fmt.Sprintf("%d wrong sign-ins at once", f.Clients), num(f.CheckedPerSecond, 1), "", "", f.CheckedPasswords,
-			f.Status503+f.Status5xxNot503, num(f.CheckedToHash, 2), strings.TrimSpace(besideHash(f.HashBeside)+" (before or after); "+rss+" "+others(f.Status, "401")))
+			f.Status503+f.Status5xxNot503, num(f.CheckedToHash, 2), strings.TrimSpace(hashBesideNote(f.HashBeside)+" (before or after); "+rss+" "+others(f.Status, "401")))
 		line("flood", "look-up every 20 ms meanwhile", "", num(f.LookupP50MS, 1), num(f.LookupP99MS, 1), f.LookupsOK, "", "",
 			strings.TrimSpace(fmt.Sprintf("max %.1f ms %s", f.LookupMaxMS, others(f.LookupStatus, "200"))))
 	}
@@ -505,8 +505,8 @@ func (r *report) writeTable(w io.Writer) error {
 		line("import", fmt.Sprintf("%d rows in %.1f s", im.Rows, im.Seconds), num(im.PerSecond, 0), "", "", im.Rows-im.Rejected, "", ratio, mem)
 	}
 	if s := r.Scale; s != nil {
-		row("scale", fmt.Sprintf("look-up, %d rows", s.SmallRows), s.Small, "", "200")
-		row("scale", fmt.Sprintf("look-up, %d rows", s.LargeRows), s.Large, num(s.Ratio, 2), "200")
+		row("scale", fmt.Sprintf("look-up, %d rows", s.SmallRows), s.Small, "", "200", "")
+		row("scale", fmt.Sprintf("look-up, %d rows", s.LargeRows), s.Large, num(s.Ratio, 2), "200", "")
 	}
 	if f := r.Filing; f != nil {
 		notes := others(f.Status, "201")
@@ -517,7 +517,7 @@ func (r *report) writeTable(w io.Writer) error {
 			notes = strings.TrimSpace(notes + " first refusal: " + f.FirstRefusal)
 		}
 		line("filing", fmt.Sprintf("STI-091 filed, %d clients", f.Clients), num(f.PerSecond, 1), num(f.P50MS, 1), num(f.P99MS, 1), f.OK,
-			f.Status5xx, num(f.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%s; %d accounts × %d periods %s", besideHash(f.HashBeside), f.Accounts, f.Periods, notes)))
+			f.Status5xx, num(f.Ratio, 2), strings.TrimSpace(fmt.Sprintf("%s; %d accounts × %d periods %s", hashBesideNote(f.HashBeside), f.Accounts, f.Periods, notes)))
 		ic := f.InputControl
 		line("filing", fmt.Sprintf("input control, %d rows", ic.Rows), "", num(ic.MedianMS, 2), "", ic.Runs, "", "",
 			fmt.Sprintf("%s: best %.2f ms of %d runs (p50 column: median)", ic.Form, ic.BestMS, ic.Runs))
@@ -541,14 +541,14 @@ func (r *report) writeTable(w io.Writer) error {
 			v.Numbers, v.FirstPosition, v.Overlaps, v.Gaps, v.Misplaced, v.WrongQuantity, strings.Join(v.RangeProblems, "; ")))
 	}
 	if p := r.PDF; p != nil {
-		row("pdf", fmt.Sprintf("forms rendered, %d workers", p.Clients), p.rateFigures, "", "200")
+		row("pdf", fmt.Sprintf("forms rendered, %d workers", p.Clients), p.rateFigures, "", "200", "")
 		for _, f := range p.Forms {
 			line("pdf", f.Name, "", num(f.BestMS, 1), "", f.Pages, "", "", fmt.Sprintf("%d page(s), %.2f ms a page (best of %d), %d KiB", f.Pages, f.PerPageMS, f.Runs, f.Bytes/1024))
 		}
 	}
 	if s := r.FilingScale; s != nil {
-		row("scale", fmt.Sprintf("office filing list, %d", s.SmallFilings), s.Small, "", "200")
-		row("scale", fmt.Sprintf("office filing list, %d", s.LargeFilings), s.Large, num(s.Ratio, 2), "200")
+		row("scale", fmt.Sprintf("office filing list, %d", s.SmallFilings), s.Small, "", "200", "")
+		row("scale", fmt.Sprintf("office filing list, %d", s.LargeFilings), s.Large, num(s.Ratio, 2), "200", "")
 		for k := range s.LargeByFilter {
 			sm, lg := s.SmallByFilter[k], s.LargeByFilter[k]
 			line("scale", "  "+lg.Filter, "", num(lg.P50MS, 1), num(lg.P99MS, 1), lg.Lists, "", num(ratio(lg.P99MS, sm.P99MS), 2),
@@ -604,7 +604,7 @@ func sortedKeys(m map[string]int64) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 
-// besideHash is the note of a figure divided by the hash rate measured in turns with it.
-func besideHash(perSecond float64) string {
+// hashBesideNote is the note of a figure divided by the hash rate measured in turns with it.
+func hashBesideNote(perSecond float64) string {
 	return fmt.Sprintf("hash beside %.1f/s", perSecond)
 }
