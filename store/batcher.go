@@ -9,45 +9,27 @@ import (
 )
 
 // batcher is group commit: requests that arrive while one batch commits form the next,
-// and a worker goroutine commits each batch in one transaction (on SQLite one worker,
-// the database's one writer; on PostgreSQL a batcher may run more, commitWorkers). Registry look-ups and the
+// and one goroutine commits each batch in one transaction. Registry look-ups and the
 // offices' VAT decisions go through one each. A caller gets its answer only after its
 // batch committed (commit delivers every request's result), so nothing is answered
 // before it is durable; a batch adds no delay of its own.
 type batcher[R any] struct {
-	db      *DB
-	what    string // for errors: "look-up", "VAT decision"
-	max     int    // the largest batch
-	workers int    // batches committed at once (each by a goroutine of its own)
-	commit  func(batch []R)
-	queue   chan R
-	start   sync.Once
-	quit    chan struct{}
-	done    chan struct{}
+	db     *DB
+	what   string // for errors: "look-up", "VAT decision"
+	max    int    // the largest batch
+	commit func(batch []R)
+	queue  chan R
+	start  sync.Once
+	quit   chan struct{}
+	done   chan struct{}
 }
 
-func newBatcher[R any](db *DB, what string, largest, workers int, commit func([]R)) *batcher[R] {
-	return &batcher[R]{db: db, what: what, max: largest, workers: max(1, workers), commit: commit, queue: make(chan R, 4*largest),
+func newBatcher[R any](db *DB, what string, max int, commit func([]R)) *batcher[R] {
+	return &batcher[R]{db: db, what: what, max: max, commit: commit, queue: make(chan R, 4*max),
 		quit: make(chan struct{}), done: make(chan struct{})}
 }
 
-// startWorkers runs the batcher's workers (once) and closes done when every one has ended.
-func (b *batcher[R]) startWorkers() {
-	var wg sync.WaitGroup
-	for range b.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			b.run()
-		}()
-	}
-	go func() {
-		wg.Wait()
-		close(b.done)
-	}()
-}
-
-// stop ends the workers (if they ran) after the batches in hand; requests still queued
+// stop ends the goroutine (if it ran) after the batch in hand; requests still queued
 // are told the store is closed.
 func (b *batcher[R]) stop() {
 	b.start.Do(func() { close(b.done) }) // never started: nothing to wait for
@@ -68,7 +50,7 @@ func (b *batcher[R]) closed() error {
 // wait: a caller that leaves never fails the others of its batch.
 func submit[R any, T any](ctx context.Context, b *batcher[R], r R, result <-chan T) (T, error) {
 	var zero T
-	b.start.Do(b.startWorkers)
+	b.start.Do(func() { go b.run() })
 	select {
 	case b.queue <- r:
 	case <-b.quit:
@@ -87,6 +69,7 @@ func submit[R any, T any](ctx context.Context, b *batcher[R], r R, result <-chan
 }
 
 func (b *batcher[R]) run() {
+	defer close(b.done)
 	batch := make([]R, 0, b.max)
 	for {
 		select {
@@ -111,20 +94,4 @@ func (b *batcher[R]) run() {
 		}
 		b.commit(batch)
 	}
-}
-
-// commitWorkers is how many VAT decision batches commit at once. SQLite has one
-// writer: a second batch would wait for the first's lock. On PostgreSQL a batch is
-// round trips — its rows locked, the service-wide points taken, its rows written — and
-// while one batch waits on the network or for a processor the next can already lock
-// and read its own rows, then take the service-wide points the moment the first commits.
-// Every batch takes its locks in one order (its rows by id, then the counters, the
-// sequence, the audit head), so two never wait on each other in a circle. Measured on
-// one PostgreSQL instance (issue 13): 1,477 → 1,949 assignments/s by 64 officers, as
-// much as a second instance gave; on two instances, two each gave no more.
-func (db *DB) commitWorkers() int {
-	if db.dialect == postgres {
-		return 2
-	}
-	return 1
 }

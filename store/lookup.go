@@ -42,9 +42,7 @@ type lookupResult struct {
 }
 
 func newLookupBatcher(db *DB) *batcher[*lookupRequest] {
-	// One worker on both engines: a second on PostgreSQL measured no quicker (issue 13),
-	// its batches meeting at the audit head the first holds to its commit.
-	return newBatcher(db, "look-up", maxLookupBatch, 1, db.commitLookups)
+	return newBatcher(db, "look-up", maxLookupBatch, db.commitLookups)
 }
 
 // commitLookups answers a batch of look-ups (the batcher's commit).

@@ -43,8 +43,12 @@ type vatDecisionResult struct {
 	refused error
 }
 
+// newVATDecisionBatcher commits one batch at a time on either engine: on PostgreSQL a
+// second batch of the same instance would only wait for the decision counter the first
+// holds to its commit, and with two instances four small batches queued there lost to
+// two large ones (0.21–0.25 of the look-ups beside against 0.26–0.34; README).
 func newVATDecisionBatcher(db *DB) *batcher[*vatDecisionRequest] {
-	return newBatcher(db, "VAT decision", maxVATBatch, db.commitWorkers(), db.commitVATDecisions)
+	return newBatcher(db, "VAT decision", maxVATBatch, db.commitVATDecisions)
 }
 
 // commitVATDecisions decides a batch and answers each request. Requests for one
