@@ -67,6 +67,7 @@ func (f *serverFlags) hasher() (*password.Hasher, error) {
 		return nil, usageError("hash parameters out of range: memory 8..4194304 KiB, time 1..20, concurrency ≥ 1")
 	}
 	p := password.Params{Memory: uint32(f.hashMemory), Time: uint32(f.hashTime), Threads: 1}
+	collectForHashing(f.hashParallel, f.hashMemory) // gc.go
 	return password.NewHasher(p, f.hashParallel, f.hashWait), nil
 }
 
