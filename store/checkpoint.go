@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 )
@@ -68,38 +67,4 @@ func (c *checkpointer) stop() {
 			<-c.done
 		}
 	})
-}
-
-// checkpointedWait bounds WaitCheckpointed: a log that long behind is copied on by the
-// background checkpointer anyway.
-const checkpointedWait = 5 * time.Minute
-
-// WaitCheckpointed returns once SQLite's write-ahead log is all copied into the
-// database file, as the background checkpointer leaves it a while after a bulk load
-// (a million rows leave a log of gigabytes): what a deployment has long finished before
-// its registry or its filings are read at that size. It copies by PASSIVE checkpoints,
-// which never block the writers, and gives up with an error after checkpointedWait.
-// PostgreSQL: nothing to wait for.
-func (db *DB) WaitCheckpointed(ctx context.Context) error {
-	if db.dialect != sqlite {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, checkpointedWait)
-	defer cancel()
-	for {
-		var busy, logPages, copied int
-		if err := db.sql.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logPages, &copied); err != nil {
-			return fmt.Errorf("store: SQLite checkpoint: %w", err)
-		}
-		// busy: another checkpoint (the background one) held the log, and the
-		// counts say nothing; -1 and -1: not in WAL mode, nothing to copy.
-		if busy == 0 && logPages <= copied {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("store: SQLite checkpoint: %d of %d log pages still to copy: %w", logPages-copied, logPages, ctx.Err())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }

@@ -73,12 +73,6 @@ func (b *bench) scenarioFilingScale(ctx context.Context) error {
 		return err
 	}
 	fig.SeedPerSecond = round1(float64(fig.Seeded) / max(fig.SeedSeconds, 1e-9))
-	// The seeding's log copied first (SQLite: gigabytes of it, which the checkpointer
-	// was still copying while the list was measured — 6.37× once), as a deployment
-	// that gathered a million filings over years has long done.
-	if err := b.db.WaitCheckpointed(ctx); err != nil {
-		return err
-	}
 	fig.Large, fig.LargeByFilter = b.officeLists(ctx, fmt.Sprintf("filing list, %d filings", fig.LargeFilings))
 	if fig.Small.P99MS > 0 {
 		fig.Ratio = round2(fig.Large.P99MS / fig.Small.P99MS)

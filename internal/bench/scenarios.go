@@ -414,11 +414,6 @@ func (b *bench) scenarioImportScale(ctx context.Context, doImport, doScale bool)
 		b.rep.Import = im
 	}
 	if doScale {
-		// The log the import left copied first (SQLite), as it long is in a deployment
-		// whose registry has been that size a while.
-		if err := b.db.WaitCheckpointed(ctx); err != nil {
-			return err
-		}
 		sc.LoadSeconds = round2(time.Since(loadStart).Seconds() - sc.Small.Seconds)
 		sc.LargeRows = im.RegistryRows
 		sc.Large = figuresOf(b.lookups(ctx, fmt.Sprintf("scale: look-up, %d rows", sc.LargeRows), scaleBodies(lo+b.cfg.rows)))
