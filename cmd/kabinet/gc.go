@@ -1,7 +1,6 @@
 package main
 
 import (
-	"math"
 	"os"
 	"runtime/debug"
 )
@@ -35,7 +34,7 @@ func gcSettings(getenv func(string) string, slots int, hashKiB uint) (percent in
 		percent = -1
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		limit = min(gcBase+int64(gcHashes)*int64(max(slots, 1))*int64(hashKiB)<<10, math.MaxInt64/2)
+		limit = gcBase + int64(gcHashes)*int64(max(slots, 1))*int64(hashKiB)<<10
 	}
 	return percent, limit
 }
