@@ -165,8 +165,7 @@ func (b *bench) vatApplications(ctx context.Context, k int) (map[string][]string
 			if i > start {
 				sb.WriteString(", ")
 			}
-			p := len(args)
-			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, 'open', $%d, $%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+7)
+			fmt.Fprintf(&sb, "(%s, %s, %s, %s, %s, 'open', %s, %s)", b.placeholders(len(args), 7)...)
 			args = append(args, code, demo.GeneratedINN(row), benchNames[row%len(benchNames)], office, q, now.UnixMilli(), due.UnixMilli())
 			byOffice[office] = append(byOffice[office], code)
 			quantities[code] = q
