@@ -79,33 +79,48 @@ func (db *DB) OfficeFilings(ctx context.Context, s StaffActor, f OfficeFilingFil
 	if err != nil {
 		return nil, err
 	}
+	// The page is read first, beside other readers, and audited after in a transaction
+	// of its own, as OfficeFiling does: on SQLite a read inside the audit's transaction
+	// held the one writer for the whole read (issue 13: lists queued one at a time, and
+	// every other write behind them). The page is returned only once its audit entry is
+	// committed, so no list is seen unaudited.
 	query, args := officeFilingsQuery(db.dialect, office, f)
-	var out []kabinet.Filing
+	out, err := db.officeFilingsPage(ctx, query, args)
+	if err != nil {
+		return nil, err
+	}
+	details := map[string]any{"office": office, "form": f.Form, "period": f.Period, "type": f.Type, "count": len(out)}
+	if f.Late != nil {
+		details["late"] = *f.Late
+	}
 	err = db.inTx(ctx, func(tx *Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return fmt.Errorf("store: office filings: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			fl, err := scanFiling(rows, false)
-			if err != nil {
-				return fmt.Errorf("store: office filings: %w", err)
-			}
-			out = append(out, fl)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		details := map[string]any{"office": office, "form": f.Form, "period": f.Period, "type": f.Type, "count": len(out)}
-		if f.Late != nil {
-			details["late"] = *f.Late
-		}
 		return tx.audit(ctx, s.actor(), "filing.list", scopeName(office), details)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// officeFilingsPage reads one page of the office's list.
+func (db *DB) officeFilingsPage(ctx context.Context, query string, args []any) ([]kabinet.Filing, error) {
+	rows, err := db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.unavailable("office filings", err)
+	}
+	defer rows.Close()
+	var out []kabinet.Filing
+	for rows.Next() {
+		fl, err := scanFiling(rows, false)
+		if err != nil {
+			return nil, db.unavailable("office filings", err)
+		}
+		out = append(out, fl)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.unavailable("office filings", err)
+	}
+	return out, nil
 }
 
 // scopeName names an office scope in the audit log: the code, or "*" for all offices.

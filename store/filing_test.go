@@ -633,6 +633,33 @@ func TestFilingOffice(t *testing.T) {
 				}
 			}
 		})
+		t.Run("SEC-1 a list whose audit entry cannot be written is not shown", func(t *testing.T) {
+			// The page is read before its audit transaction (on SQLite outside the one
+			// writer); it must still never reach the officer unaudited.
+			create, drop := []string{`CREATE TRIGGER refuse_list BEFORE INSERT ON audit_log
+				WHEN NEW.action = 'filing.list' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END`}, "DROP TRIGGER refuse_list"
+			if w.db.Engine() == "postgres" {
+				create = []string{`CREATE FUNCTION refuse_list() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN RAISE EXCEPTION 'refused for the test'; END $$`,
+					`CREATE TRIGGER refuse_list BEFORE INSERT ON audit_log FOR EACH ROW
+					WHEN (NEW.action = 'filing.list') EXECUTE FUNCTION refuse_list()`}
+				drop = "DROP TRIGGER refuse_list ON audit_log; DROP FUNCTION refuse_list()"
+			}
+			for _, q := range create {
+				if _, err := w.db.SQL().ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			defer func() {
+				if _, err := w.db.SQL().ExecContext(ctx, drop); err != nil {
+					t.Error(err)
+				}
+			}()
+			got, err := w.db.OfficeFilings(ctx, w.naryn, store.OfficeFilingFilter{})
+			if err == nil || got != nil {
+				t.Errorf("list with its audit refused: %s %v, want an error and no filings", numbers(got), err)
+			}
+		})
 	})
 }
 
