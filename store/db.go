@@ -141,12 +141,6 @@ func ping(ctx context.Context, sdb *sql.DB) error {
 	}
 }
 
-// sqliteMmapSize is the most of a SQLite database read through a memory map: the
-// largest the driver's SQLite allows (SQLITE_MAX_MMAP_SIZE, 2 GiB less 64 KiB); beyond
-// it, reads are ordinary. It costs address space, not memory: the pages are the
-// operating system's file cache.
-const sqliteMmapSize = 0x7fff0000
-
 var sqlitePathEscaper = strings.NewReplacer("%", "%25", "#", "%23")
 
 // parseURL picks the engine and builds the driver's connection string.
@@ -169,13 +163,6 @@ func parseURL(raw string) (dialect, string, error) {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "foreign_keys(ON)")
 		q.Add("_pragma", "synchronous(NORMAL)")
-		// Read the file through a memory map (the first sqliteMmapSize bytes). Every commit
-		// empties the other connections' page caches, so without it each read fetched its
-		// pages again with a system call each: the office's filing list cost 1.9× at a
-		// million filings what it cost at ten thousand (issue 13); with it, the same.
-		// SQLite's caveat holds: an I/O error on a mapped page stops the process (SIGBUS)
-		// instead of failing the statement — the service restarts as after any crash.
-		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", sqliteMmapSize))
 		q.Add("_pragma", "wal_autocheckpoint(0)") // the checkpointer's work (checkpoint.go)
 		q.Add("_txlock", "immediate")
 		// The path is a URI path: a '#' would start a fragment and cut the file name

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,27 +38,5 @@ func TestSQLitePathWithURICharacters(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// A SQLite database is read through a memory map as large as the driver allows, on
-// every connection of the pool (issue 13: the office's list at a million filings).
-func TestSQLiteMemoryMap(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "kabinet.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conns := make([]*sql.Conn, 3) // three connections held at once: not one reused
-	for i := range conns {
-		if conns[i], err = db.sql.Conn(ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer conns[i].Close()
-		var n int64
-		if err := conns[i].QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&n); err != nil || n != sqliteMmapSize {
-			t.Errorf("connection %d: mmap_size %d %v, want %d", i, n, err, sqliteMmapSize)
-		}
 	}
 }
