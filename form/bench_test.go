@@ -2,6 +2,8 @@ package form
 
 import (
 	"fmt"
+	"reflect"
+	"runtime"
 	"testing"
 )
 
@@ -64,6 +66,46 @@ func TestCheck500Rows(t *testing.T) {
 		t.Fatalf("rows %d, 203 = %q", len(res.Tables["employees"]), res.Cells["203"])
 	}
 	t.Logf("%d input-control errors on generated data (rules of the definition): %.200s", len(errs), rules(errs))
+}
+
+// A large table is read on several processors; its errors still come out in row order,
+// the same list one processor gives, and the canonical rows are the same.
+func TestCheckLargeTableErrorsInOrder(t *testing.T) {
+	d, in := fill500(t)
+	tb := d.Table("employees")
+	rows := in.Tables[tb.Name]
+	var money string
+	for _, c := range tb.Columns {
+		if c.Source == SourceTyped && c.Kind == KindMoney && money == "" {
+			money = c.Number
+		}
+	}
+	rows[2][money] = "12,3x"    // row 3: not an amount
+	rows[2]["999"] = "x"        // row 3: no such column
+	rows[250][money] = "-0.001" // row 251: three places
+	rows[499]["998"] = "y"      // row 500: no such column
+	run := func(procs int) (Result, []CellError) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		return Check(d, in, Context{Registry: registry})
+	}
+	oneRes, one := run(1)
+	manyRes, many := run(4)
+	if !reflect.DeepEqual(one, many) {
+		t.Errorf("errors on 4 processors:\n%v\non 1:\n%v", many, one)
+	}
+	if !reflect.DeepEqual(oneRes.Tables, manyRes.Tables) {
+		t.Error("the canonical rows differ between 1 and 4 processors")
+	}
+	var got []string
+	for _, e := range many {
+		if e.Table == tb.Name {
+			got = append(got, fmt.Sprintf("%d %s %s", e.Row, e.Cell, e.Rule))
+		}
+	}
+	want := []string{"3 999 unknown_cell", "3 " + money + " invalid_money", "251 " + money + " invalid_money", "500 998 unknown_cell"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the table's errors: %q, want %q", got, want)
+	}
 }
 
 func BenchmarkCheck(b *testing.B) {

@@ -79,9 +79,17 @@ type program struct {
 
 	patterns map[string]*regexp.Regexp // text cells' patterns, anchored
 	choices  map[*Cell]map[string]bool // cells' allowed values, canonical
+	bounds   map[*Cell]bounds          // numeric cells' Min and Max, parsed once
 
 	formChecks []compiledCheck // cell checks and form checks
 	rowChecks  [][]compiledCheck
+}
+
+// bounds are a numeric cell's Min and Max as values (the input control compares every
+// row's cell with them).
+type bounds struct {
+	min, max       dec
+	hasMin, hasMax bool
 }
 
 var cellNameRE = regexp.MustCompile(`^c([0-9]{1,4})$`)
@@ -89,7 +97,20 @@ var cellNameRE = regexp.MustCompile(`^c([0-9]{1,4})$`)
 func compile(d *Definition) (*program, error) {
 	p := &program{cellIdx: map[string]int{}, tableIdx: map[string]int{}, patterns: map[string]*regexp.Regexp{}}
 	p.choices = map[*Cell]map[string]bool{}
+	p.bounds = map[*Cell]bounds{}
 	addPattern := func(c *Cell) {
+		if numeric(c.Kind) && (c.Min != "" || c.Max != "") {
+			var b bounds
+			if c.Min != "" {
+				_, b.min, _ = parseValue(c.Kind, c.Min, false) // validated before
+				b.hasMin = true
+			}
+			if c.Max != "" {
+				_, b.max, _ = parseValue(c.Kind, c.Max, false)
+				b.hasMax = true
+			}
+			p.bounds[c] = b
+		}
 		if len(c.Choices) > 0 {
 			set := make(map[string]bool, len(c.Choices))
 			for _, ch := range c.Choices {

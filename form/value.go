@@ -48,7 +48,7 @@ func parseValue(k Kind, s string, human bool) (string, dec, error) {
 		if err != nil {
 			return "", dec{}, err
 		}
-		return a.String(), dec{n: int64(a), s: 2}, nil
+		return sameOr(s, a.AppendTo(make([]byte, 0, 24))), dec{n: int64(a), s: 2}, nil
 	case KindRate:
 		r, err := money.ParseRate(strings.TrimSpace(strings.ReplaceAll(s, ",", ".")))
 		if err != nil {
@@ -68,12 +68,14 @@ func parseValue(k Kind, s string, human bool) (string, dec, error) {
 		if strings.HasPrefix(s, "-") {
 			n = -n
 		}
-		return strconv.FormatInt(n, 10), dec{n: n}, nil
+		return sameOr(s, strconv.AppendInt(make([]byte, 0, 24), n, 10)), dec{n: n}, nil
 	case KindDate:
-		for _, layout := range []string{"2006-01-02", "02.01.2006"} {
-			if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil && t.Year() >= 1900 {
-				return t.Format("2006-01-02"), dec{}, nil
-			}
+		t := strings.TrimSpace(s)
+		if d, err := time.Parse("2006-01-02", t); err == nil && d.Year() >= 1900 {
+			return t, dec{}, nil // the layout is the canonical one: two digits each, as Format writes
+		}
+		if d, err := time.Parse("02.01.2006", t); err == nil && d.Year() >= 1900 {
+			return d.Format("2006-01-02"), dec{}, nil
 		}
 		return "", dec{}, errFormat
 	default: // text, choice
@@ -87,6 +89,16 @@ func parseValue(k Kind, s string, human bool) (string, dec, error) {
 		}
 		return strings.TrimSpace(s), dec{}, nil
 	}
+}
+
+// sameOr returns s when it already is the canonical text canon (most cells as a form
+// sends them), else canon as a new string: the input control of 500 rows makes no
+// copy of what it keeps as it came.
+func sameOr(s string, canon []byte) string {
+	if string(canon) == s {
+		return s
+	}
+	return string(canon)
 }
 
 // canonicalValue is parseValue's canonical string.

@@ -150,7 +150,15 @@ func check(n int64) (Amount, error) {
 // String formats the amount canonically: "1234.56", "-0.50", "0.00".
 func (a Amount) String() string { return formatFixed(int64(a), 2) }
 
+// AppendTo appends String's text to dst, without allocating when dst has room.
+func (a Amount) AppendTo(dst []byte) []byte { return appendFixed(dst, int64(a), 2) }
+
 func formatFixed(n int64, places int) string {
+	var buf [24]byte
+	return string(appendFixed(buf[:0], n, places))
+}
+
+func appendFixed(dst []byte, n int64, places int) []byte {
 	var buf [24]byte
 	u := uint64(n)
 	if n < 0 {
@@ -173,7 +181,7 @@ func formatFixed(n int64, places int) string {
 		i--
 		buf[i] = '-'
 	}
-	return string(buf[i:])
+	return append(dst, buf[i:]...)
 }
 
 // Human formats the amount for a page: thousands separated by no-break spaces and a
