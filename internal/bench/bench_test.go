@@ -252,6 +252,14 @@ func TestBenchEveryScenario(t *testing.T) {
 			if figure(t, m, "scale_filings.large_filings").(float64) < figure(t, m, "scale_filings.small_filings").(float64)+1800 {
 				t.Error("scale-filings: the large table does not hold the seeded filings")
 			}
+			if e.Name == "sqlite" && figure(t, m, "scale_filings.seed_checkpoints").(float64) < 2 {
+				t.Errorf("scale-filings: SQLite's log checkpointed %v times in the seed, want after each of its transactions",
+					figure(t, m, "scale_filings.seed_checkpoints"))
+			}
+			if figure(t, m, "scale_filings.seed_log_left_pages") != 0.0 || figure(t, m, "scale_filings.seed_checkpoints_busy") != 0.0 {
+				t.Errorf("scale-filings: SQLite's log not emptied after the seed: %v pages left, %v checkpoints busy",
+					figure(t, m, "scale_filings.seed_log_left_pages"), figure(t, m, "scale_filings.seed_checkpoints_busy"))
+			}
 			if figure(t, m, "scale_filings.large.ok") != figure(t, m, "scale_filings.large.requests") {
 				t.Errorf("scale-filings: lists that failed or came back empty: %v", figure(t, m, "scale_filings.large.status"))
 			}

@@ -287,6 +287,21 @@ type filingScaleFigures struct {
 	SmallByFilter []filterFigures `json:"small_by_filter"`
 	LargeByFilter []filterFigures `json:"large_by_filter"`
 	Ratio         float64         `json:"p99_ratio"`
+	// SeedCheckpoints counts the seed's checkpoints of SQLite's log (none on
+	// PostgreSQL); SeedLogLeft is what the log held after the last, in pages (0: copied
+	// and emptied); SeedCheckpointsBusy counts those that could not finish.
+	SeedCheckpoints     int `json:"seed_checkpoints"`
+	SeedLogLeft         int `json:"seed_log_left_pages"`
+	SeedCheckpointsBusy int `json:"seed_checkpoints_busy"`
+}
+
+// seedNote describes the filings' seed in the table.
+func seedNote(s *filingScaleFigures) string {
+	note := fmt.Sprintf("%.1f s, multi-row INSERTs", s.SeedSeconds)
+	if s.SeedCheckpointsBusy > 0 || s.SeedLogLeft > 0 {
+		note += fmt.Sprintf("; SQLite's log NOT emptied: %d checkpoints busy, %d pages left", s.SeedCheckpointsBusy, s.SeedLogLeft)
+	}
+	return note
 }
 
 // filterFigures is one filter's share of an office-list measurement.
@@ -554,7 +569,7 @@ func (r *report) writeTable(w io.Writer) error {
 			line("scale", "  "+lg.Filter, "", num(lg.P50MS, 1), num(lg.P99MS, 1), lg.Lists, "", num(ratio(lg.P99MS, sm.P99MS), 2),
 				fmt.Sprintf("at %d filings: p50 %.1f, p99 %.1f ms", s.SmallFilings, sm.P50MS, sm.P99MS))
 		}
-		line("scale", fmt.Sprintf("seeded %d filings", s.Seeded), num(s.SeedPerSecond, 0), "", "", s.Seeded, "", "", fmt.Sprintf("%.1f s, multi-row INSERTs", s.SeedSeconds))
+		line("scale", fmt.Sprintf("seeded %d filings", s.Seeded), num(s.SeedPerSecond, 0), "", "", s.Seeded, "", "", seedNote(s))
 	}
 	for _, name := range scenarioNames() {
 		if why, ok := r.Skipped[name]; ok {
