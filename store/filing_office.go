@@ -85,7 +85,7 @@ func (db *DB) OfficeFilings(ctx context.Context, s StaffActor, f OfficeFilingFil
 	// every other write behind them). The page is returned only once its audit entry is
 	// committed, so no list is seen unaudited.
 	query, args := officeFilingsQuery(db.dialect, office, f)
-	out, err := db.officeFilingsPage(ctx, query, args)
+	out, err := db.filingList(ctx, "office filings", query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,27 +98,6 @@ func (db *DB) OfficeFilings(ctx context.Context, s StaffActor, f OfficeFilingFil
 	})
 	if err != nil {
 		return nil, err
-	}
-	return out, nil
-}
-
-// officeFilingsPage reads one page of the office's list.
-func (db *DB) officeFilingsPage(ctx context.Context, query string, args []any) ([]kabinet.Filing, error) {
-	rows, err := db.sql.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, db.unavailable("office filings", err)
-	}
-	defer rows.Close()
-	var out []kabinet.Filing
-	for rows.Next() {
-		fl, err := scanFiling(rows, false)
-		if err != nil {
-			return nil, db.unavailable("office filings", err)
-		}
-		out = append(out, fl)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, db.unavailable("office filings", err)
 	}
 	return out, nil
 }

@@ -15,20 +15,29 @@ import (
 // Filings returns every filing of the subject inn, every version, newest first,
 // without their content (Filing has it).
 func (db *DB) Filings(ctx context.Context, inn string) ([]kabinet.Filing, error) {
-	rows, err := db.sql.QueryContext(ctx, "SELECT "+filingColumns+" FROM filings WHERE inn = $1 ORDER BY received_at DESC, id DESC", inn)
+	return db.filingList(ctx, "filings of the subject", "SELECT "+filingColumns+" FROM filings WHERE inn = $1 ORDER BY received_at DESC, id DESC", inn)
+}
+
+// filingList reads the filings query selects (filingColumns, without content); what
+// names the list in errors.
+func (db *DB) filingList(ctx context.Context, what, query string, args ...any) ([]kabinet.Filing, error) {
+	rows, err := db.sql.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: filings of the subject: %w", err)
+		return nil, db.unavailable(what, err)
 	}
 	defer rows.Close()
 	var out []kabinet.Filing
 	for rows.Next() {
 		f, err := scanFiling(rows, false)
 		if err != nil {
-			return nil, fmt.Errorf("store: filings of the subject: %w", err)
+			return nil, db.unavailable(what, err)
 		}
 		out = append(out, f)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, db.unavailable(what, err)
+	}
+	return out, nil
 }
 
 // Filing returns one of the subject's own filings by its registration number, with its
