@@ -31,9 +31,10 @@ const (
 	analyzeScale     = 0.1
 )
 
-// analyzeAfterImport runs ANALYZE on the registry after an import that wrote rows
-// rows, when they are at least autovacuum's threshold of the table's size as the
-// planner last knew it (a table never analysed always is).
+// analyzeAfterImport finishes an import that wrote rows rows. On PostgreSQL it runs
+// ANALYZE on the registry when they are at least autovacuum's threshold of the table's
+// size as the planner last knew it (a table never analysed always is); on SQLite it
+// empties the log (emptyLog) after 50 rows or more.
 func (db *DB) analyzeAfterImport(ctx context.Context, rows int) error {
 	if rows < analyzeThreshold {
 		return nil
