@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -31,16 +32,17 @@ const (
 	analyzeScale     = 0.1
 )
 
-// analyzeAfterImport finishes an import that wrote rows rows. On PostgreSQL it runs
+// finishImport finishes an import that wrote rows rows. On PostgreSQL it runs
 // ANALYZE on the registry when they are at least autovacuum's threshold of the table's
 // size as the planner last knew it (a table never analysed always is); on SQLite it
-// empties the log (emptyLog) after 50 rows or more.
-func (db *DB) analyzeAfterImport(ctx context.Context, rows int) error {
+// empties the log (EmptyLog) after 50 rows or more.
+func (db *DB) finishImport(ctx context.Context, rows int) error {
 	if rows < analyzeThreshold {
 		return nil
 	}
 	if db.dialect == sqlite {
-		return db.emptyLog(ctx)
+		_, err := db.EmptyLog(ctx)
+		return err
 	}
 	var known float64 // pg_class.reltuples: -1 until the table is first analysed
 	if err := db.sql.QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = 'taxpayers'::regclass").Scan(&known); err != nil {
@@ -55,17 +57,24 @@ func (db *DB) analyzeAfterImport(ctx context.Context, rows int) error {
 	return nil
 }
 
-// emptyLog copies SQLite's whole log into the database and truncates it, waiting (the
-// busy timeout) for readers of older snapshots to finish. A checkpoint another
-// connection still blocks is logged, not retried: the background checkpointer copies
-// it later, and only the log's size stays.
-func (db *DB) emptyLog(ctx context.Context) error {
-	var busy, logPages, copied int
-	if err := db.sql.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logPages, &copied); err != nil {
-		return fmt.Errorf("store: checkpoint after the import: %w", err)
+// ErrLogBusy is EmptyLog's answer when another connection kept the checkpoint from
+// finishing.
+var ErrLogBusy = errors.New("store: SQLite's log is in use: not all of it was copied and emptied")
+
+// EmptyLog copies SQLite's whole log into the database and truncates it, waiting (the
+// busy timeout) for readers of older snapshots to finish; it returns the pages left,
+// with ErrLogBusy, when a connection still blocked it: the background checkpointer
+// copies them later, and only the log's size stays. On PostgreSQL it does nothing.
+func (db *DB) EmptyLog(ctx context.Context) (left int, err error) {
+	if db.dialect != sqlite {
+		return 0, nil
 	}
-	if busy != 0 {
-		return fmt.Errorf("store: checkpoint after the import: busy, %d of %d pages of the log copied", copied, logPages)
+	busy, left, err := db.walCheckpoint(ctx, "TRUNCATE")
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("store: empty the log: %w", err)
+	case busy:
+		return left, ErrLogBusy
 	}
-	return nil
+	return left, nil
 }

@@ -52,12 +52,22 @@ func (db *DB) startCheckpointer() {
 func (db *DB) checkpoint() int {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var busy, logPages, copied int
-	if err := db.sql.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logPages, &copied); err != nil {
+	_, left, err := db.walCheckpoint(ctx, "PASSIVE")
+	if err != nil {
 		db.log.Warn("store: SQLite checkpoint", "error", err)
 		return 0
 	}
-	return logPages - copied
+	return left
+}
+
+// walCheckpoint runs one SQLite checkpoint in mode (PASSIVE, TRUNCATE): whether a
+// reader or writer kept it from finishing, and how many pages of the log it left.
+func (db *DB) walCheckpoint(ctx context.Context, mode string) (busy bool, left int, err error) {
+	var b, logPages, copied int
+	if err := db.sql.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&b, &logPages, &copied); err != nil {
+		return false, 0, err
+	}
+	return b != 0, max(logPages-copied, 0), nil
 }
 
 func (c *checkpointer) stop() {

@@ -89,7 +89,7 @@ func (db *DB) ImportRegistryProgress(ctx context.Context, who Actor, source stri
 	if err == nil {
 		// The rows are in; stale statistics only slow the reads down, so a failure
 		// here is logged, not the import's (analyze.go; on SQLite the log checkpoint).
-		if aerr := db.analyzeAfterImport(ctx, imp.rep.Loaded); aerr != nil {
+		if aerr := db.finishImport(ctx, imp.rep.Loaded); aerr != nil {
 			db.logFault(ctx, "finish the registry import (ANALYZE, or the SQLite checkpoint)", aerr)
 		}
 	}
